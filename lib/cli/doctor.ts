@@ -1,0 +1,83 @@
+// plm-torch doctor: what libtorch this process runs and how fast it multiplies matrices.
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { native, packageRoot } from '../native.js';
+
+const HELP = `Usage: plm-torch doctor [--json] [--seconds S] [--size N]
+
+Shows the libtorch plm-torch was built against and loaded (version, folder, CUDA,
+devices), its threads and build configuration, and measures matmul throughput in
+float32 and bfloat16.
+
+  --json        print one JSON object instead of text
+  --seconds S   time per measurement (default 1)
+  --size N      matrix size N×N (default 1024)
+`;
+
+/** Every libtorch or c10 library mapped into this process, to prove only one installation is. */
+export function loadedTorchLibraries(): string[] {
+  if (!existsSync('/proc/self/maps')) return [];
+  const files = new Set<string>();
+  for (const line of readFileSync('/proc/self/maps', 'utf8').split('\n')) {
+    const path = line.slice(line.indexOf('/'));
+    if (line.includes('/') && /\/lib(torch|c10)[^/]*\.so/.test(path)) files.add(path.trim());
+  }
+  return [...files].sort();
+}
+
+export async function doctor(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      json: { type: 'boolean', default: false },
+      seconds: { type: 'string', default: '1' },
+      size: { type: 'string', default: '1024' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const seconds = Number(values.seconds);
+  const size = Number(values.size);
+  if (!(seconds > 0)) throw new RangeError(`--seconds must be a positive number, got ${values.seconds}`);
+  if (!Number.isInteger(size) || size < 16) throw new RangeError(`--size must be an integer of at least 16, got ${values.size}`);
+
+  const info = native.runtime();
+  const recordFile = join(packageRoot, 'build/libtorch.json');
+  const record = existsSync(recordFile) ? (JSON.parse(readFileSync(recordFile, 'utf8')) as Record<string, unknown>) : undefined;
+  const device = info.cudaAvailable ? 'cuda' : 'cpu';
+  const gflops: Record<string, number> = {};
+  for (const dtype of ['float32', 'bfloat16']) gflops[dtype] = native.matmulGflops(dtype, device, size, seconds);
+  const libraries = loadedTorchLibraries();
+
+  if (values.json) {
+    const { config, parallel, ...rest } = info;
+    process.stdout.write(`${JSON.stringify({ ...rest, found: record, loadedLibraries: libraries, matmul: { device, size, gflops }, config, parallel }, null, 2)}\n`);
+    return 0;
+  }
+  const lines = [
+    `plm-torch doctor`,
+    `  libtorch        ${info.version} (${info.cudaCompiled ? 'CUDA build' : 'CPU build'}, ${info.cxxAbi} ABI)`,
+    `  found via       ${record ? String(record.source) : 'unknown (no build/libtorch.json)'}`,
+    `  folder          ${info.linkedRoot}`,
+    `  loaded from     ${info.torchCpuLibrary}`,
+    `  CUDA            ${info.cudaAvailable ? `available, ${info.cudaDeviceCount} device(s)` : 'not available'}`,
+    `  threads         ${info.threads} intra-op, ${info.interopThreads} inter-op`,
+    `  libraries       ${libraries.length ? libraries.join('\n                  ') : '(cannot list on this platform)'}`,
+    `  matmul ${size}×${size} on ${device}:`,
+    `    float32       ${gflops.float32!.toFixed(1)} GFLOP/s`,
+    `    bfloat16      ${gflops.bfloat16!.toFixed(1)} GFLOP/s`,
+    '',
+    'Build configuration:',
+    info.config.trimEnd(),
+    '',
+    info.parallel.trimEnd(),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,38 @@
+// The `plm-torch` command: one file per subcommand under lib/cli.
+import { doctor } from './doctor.js';
+
+interface Subcommand {
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+const subcommands: Record<string, Subcommand> = {
+  doctor: { summary: 'show the libtorch in use, threads, CUDA and measured matmul speed', run: doctor },
+};
+
+function usage(): string {
+  const lines = Object.entries(subcommands).map(([name, s]) => `  ${name.padEnd(12)} ${s.summary}`);
+  return ['Usage: plm-torch <command> [options]', '', 'Commands:', ...lines, '', 'Run `plm-torch <command> --help` for its options.'].join('\n');
+}
+
+/** Runs the command line; returns the exit code. Errors print as one message, never a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 1 : 0;
+  }
+  const subcommand = subcommands[name];
+  if (!subcommand) {
+    process.stderr.write(`plm-torch: unknown command '${name}'\n\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await subcommand.run(rest);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`plm-torch ${name}: ${message}\n`);
+    if (process.env.PLM_TORCH_DEBUG === '1' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}

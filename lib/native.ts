@@ -1,0 +1,98 @@
+// Loads the addon (prebuilds/ or the local build, through node-gyp-build) and types it.
+// Only lib/torch talks to this module.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** A tensor as the addon knows it: a number naming a slot of its per-thread table. */
+export type Handle = number;
+
+/** What an operator call can give back. */
+export type NativeValue = Handle | null | undefined | number | boolean | string | NativeValue[];
+
+export interface RuntimeInfo {
+  version: string;
+  linkedRoot: string;
+  torchCpuLibrary: string;
+  c10Library: string;
+  cudaCompiled: boolean;
+  cudaAvailable: boolean;
+  cudaDeviceCount: number;
+  threads: number;
+  interopThreads: number;
+  config: string;
+  parallel: string;
+  cxxAbi: string;
+}
+
+export interface NativeBinding {
+  setErrorClass(ctor: new (message: string, code: string) => Error): void;
+  dtypeCodes(): Record<string, number>;
+  findOp(name: string, overload: string): number;
+  callOp(op: number, ...args: unknown[]): NativeValue;
+  opSchema(op: number): string;
+  fromBuffer(
+    data: ArrayBufferView,
+    shape: readonly number[],
+    sourceDtype: number,
+    dtype: number,
+    device: string | undefined,
+    requiresGrad: boolean,
+  ): Handle;
+  toBuffer(handle: Handle, readDtype?: number): ArrayBuffer;
+  dispose(handle: Handle): void;
+  isDisposed(handle: Handle): boolean;
+  memory(): { tensors: number; bytes: number };
+  shape(handle: Handle): number[];
+  dtype(handle: Handle): number;
+  device(handle: Handle): string;
+  numel(handle: Handle): number;
+  dim(handle: Handle): number;
+  item(handle: Handle): number | boolean;
+  requiresGrad(handle: Handle): boolean;
+  setRequiresGrad(handle: Handle, requiresGrad: boolean): void;
+  isLeaf(handle: Handle): boolean;
+  grad(handle: Handle): Handle | null;
+  setGrad(handle: Handle, grad: Handle | null): void;
+  retainGrad(handle: Handle): void;
+  gradFn(handle: Handle): string | null;
+  isContiguous(handle: Handle): boolean;
+  backward(tensors: Handle[], grads: (Handle | null)[], retainGraph: boolean | undefined, createGraph: boolean): void;
+  autogradGrad(
+    outputs: Handle[],
+    inputs: Handle[],
+    gradOutputs: (Handle | null)[],
+    retainGraph: boolean | undefined,
+    createGraph: boolean,
+    allowUnused: boolean,
+  ): (Handle | null)[];
+  setGradEnabled(enabled: boolean): boolean;
+  isGradEnabled(): boolean;
+  manualSeed(seed: number): void;
+  getNumThreads(): number;
+  setNumThreads(threads: number): void;
+  cudaIsAvailable(): boolean;
+  cudaDeviceCount(): number;
+  cudaSynchronize(device?: number): void;
+  runtime(): RuntimeInfo;
+  matmulGflops(dtype: string, device: string, n: number, seconds: number): number;
+}
+
+/** The package root: dist/lib/native.js lies two folders below it. */
+export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+function load(): NativeBinding {
+  const require = createRequire(import.meta.url);
+  const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+  try {
+    return nodeGypBuild(packageRoot) as NativeBinding;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `plm-torch: the native addon could not be loaded (${reason}).\n` +
+        'Build it with `npm run build:native` (it finds libtorch as README describes), ' +
+        'or run `node scripts/find-libtorch.mjs` to see which libtorch it would use.',
+    );
+  }
+}
+
+export const native: NativeBinding = load();

@@ -1,0 +1,246 @@
+// Creating tensors: from JS data, filled, ranges, random. Numbers default to float32 (JS has
+// one number type), booleans to bool, bigints to int64; arange, randint and randperm give
+// int64 as PyTorch does when their arguments are integers.
+import { native } from '../native.js';
+import { checkDevice, type Device } from './device.js';
+import { dtypeCode, dtypeOfTypedArray, type DType } from './dtype.js';
+import { aten } from './ops.js';
+import { Tensor, handleOf } from './tensor.js';
+
+export interface TensorOptions {
+  dtype?: DType;
+  device?: Device;
+  requiresGrad?: boolean;
+}
+
+/** Nested arrays of numbers, booleans or bigints. */
+export type TensorData = number | boolean | bigint | readonly TensorData[];
+
+const op = {
+  zeros: aten('aten::zeros'),
+  ones: aten('aten::ones'),
+  full: aten('aten::full'),
+  empty: aten('aten::empty.memory_format'),
+  arange: aten('aten::arange.start_step'),
+  linspace: aten('aten::linspace'),
+  eye: aten('aten::eye.m'),
+  rand: aten('aten::rand'),
+  randn: aten('aten::randn'),
+  randint: aten('aten::randint.low'),
+  randperm: aten('aten::randperm'),
+  zerosLike: aten('aten::zeros_like'),
+  onesLike: aten('aten::ones_like'),
+  fullLike: aten('aten::full_like'),
+  emptyLike: aten('aten::empty_like'),
+  randLike: aten('aten::rand_like'),
+  randnLike: aten('aten::randn_like'),
+  randintLike: aten('aten::randint_like.low_dtype'),
+  cat: aten('aten::cat'),
+  stack: aten('aten::stack'),
+  where: aten('aten::where.self'),
+};
+
+function checkOptions(options: TensorOptions | undefined, fn: string): TensorOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${fn}(): options must be an object like { dtype, device, requiresGrad }`);
+  }
+  if (options.device !== undefined) checkDevice(options.device, `${fn}(): device`);
+  if (options.requiresGrad !== undefined && typeof options.requiresGrad !== 'boolean') {
+    throw new TypeError(`${fn}(): requiresGrad must be a boolean`);
+  }
+  return options;
+}
+
+function shapeArg(shape: unknown, fn: string): number[] {
+  const sizes = typeof shape === 'number' ? [shape] : shape;
+  if (!Array.isArray(sizes)) throw new TypeError(`${fn}(): shape must be an array of integers, got ${typeof shape}`);
+  return sizes.map((s: unknown, i) => {
+    if (typeof s !== 'number' || !Number.isInteger(s)) throw new TypeError(`${fn}(): shape[${i}] must be an integer, got ${String(s)}`);
+    if (s < 0) throw new RangeError(`${fn}(): shape[${i}] must not be negative, got ${s}`);
+    return s;
+  });
+}
+
+/** Applies requiresGrad after creation, as PyTorch's factories do. */
+function finish(tensor: Tensor, options: TensorOptions): Tensor {
+  if (options.requiresGrad) native.setRequiresGrad(tensor.handle, true);
+  return tensor;
+}
+
+function factory(
+  fn: string,
+  call: (shape: number[], dtype: number, device: Device | undefined) => unknown,
+): (shape: readonly number[] | number, options?: TensorOptions) => Tensor {
+  return (shape, options) => {
+    const opts = checkOptions(options, fn);
+    const sizes = shapeArg(shape, fn);
+    return finish(Tensor.wrap(call(sizes, dtypeCode(opts.dtype ?? 'float32'), opts.device) as number), opts);
+  };
+}
+
+export const zeros = factory('zeros', (s, d, dev) => op.zeros(s, d, undefined, dev));
+export const ones = factory('ones', (s, d, dev) => op.ones(s, d, undefined, dev));
+/** Uninitialised memory: contents are whatever was there. */
+export const empty = factory('empty', (s, d, dev) => op.empty(s, d, undefined, dev));
+/** Uniform on [0, 1). */
+export const rand = factory('rand', (s, d, dev) => op.rand(s, d, undefined, dev));
+/** Standard normal. */
+export const randn = factory('randn', (s, d, dev) => op.randn(s, d, undefined, dev));
+
+export function full(shape: readonly number[] | number, fillValue: number | boolean, options?: TensorOptions): Tensor {
+  const opts = checkOptions(options, 'full');
+  if (typeof fillValue !== 'number' && typeof fillValue !== 'boolean') throw new TypeError('full(): fillValue must be a number or boolean');
+  const dtype = opts.dtype ?? (typeof fillValue === 'boolean' ? 'bool' : 'float32');
+  return finish(Tensor.wrap(op.full(shapeArg(shape, 'full'), fillValue, dtypeCode(dtype), undefined, opts.device)), opts);
+}
+
+/** arange(end), arange(start, end), arange(start, end, step). */
+export function arange(start: number, end?: number, step = 1, options?: TensorOptions): Tensor {
+  const opts = checkOptions(options, 'arange');
+  const [from, to] = end === undefined ? [0, start] : [start, end];
+  for (const [name, v] of [['start', from], ['end', to], ['step', step]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`arange(): ${name} must be a finite number`);
+  }
+  if (step === 0) throw new RangeError('arange(): step must not be zero');
+  const integral = Number.isInteger(from) && Number.isInteger(to) && Number.isInteger(step);
+  const dtype = opts.dtype ?? (integral ? 'int64' : 'float32');
+  return finish(Tensor.wrap(op.arange(from, to, step, dtypeCode(dtype), undefined, opts.device)), opts);
+}
+
+export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
+  const opts = checkOptions(options, 'linspace');
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError('linspace(): steps must be a non-negative integer');
+  return finish(Tensor.wrap(op.linspace(start, end, steps, dtypeCode(opts.dtype ?? 'float32'), undefined, opts.device)), opts);
+}
+
+/** The n×m identity (m defaults to n). */
+export function eye(n: number, m?: number, options?: TensorOptions): Tensor {
+  const opts = checkOptions(options, 'eye');
+  return finish(Tensor.wrap(op.eye(n, m ?? n, dtypeCode(opts.dtype ?? 'float32'), undefined, opts.device)), opts);
+}
+
+/** Integers uniform on [low, high). */
+export function randint(low: number, high: number, shape: readonly number[] | number, options?: TensorOptions): Tensor {
+  const opts = checkOptions(options, 'randint');
+  return finish(Tensor.wrap(op.randint(low, high, shapeArg(shape, 'randint'), dtypeCode(opts.dtype ?? 'int64'), undefined, opts.device)), opts);
+}
+
+/** A random permutation of 0..n-1. */
+export function randperm(n: number, options?: TensorOptions): Tensor {
+  const opts = checkOptions(options, 'randperm');
+  return finish(Tensor.wrap(op.randperm(n, dtypeCode(opts.dtype ?? 'int64'), undefined, opts.device)), opts);
+}
+
+function likeFactory(fn: string, call: (self: number, dtype: number | undefined, device: Device | undefined) => unknown) {
+  return (like: Tensor, options?: TensorOptions): Tensor => {
+    const opts = checkOptions(options, fn);
+    const self = handleOf(like, `${fn}(): input`);
+    return finish(Tensor.wrap(call(self, opts.dtype === undefined ? undefined : dtypeCode(opts.dtype), opts.device) as number), opts);
+  };
+}
+
+export const zerosLike = likeFactory('zerosLike', (t, d, dev) => op.zerosLike(t, d, undefined, dev));
+export const onesLike = likeFactory('onesLike', (t, d, dev) => op.onesLike(t, d, undefined, dev));
+export const emptyLike = likeFactory('emptyLike', (t, d, dev) => op.emptyLike(t, d, undefined, dev));
+export const randLike = likeFactory('randLike', (t, d, dev) => op.randLike(t, d, undefined, dev));
+export const randnLike = likeFactory('randnLike', (t, d, dev) => op.randnLike(t, d, undefined, dev));
+
+export function fullLike(like: Tensor, fillValue: number | boolean, options?: TensorOptions): Tensor {
+  return likeFactory('fullLike', (t, d, dev) => op.fullLike(t, fillValue, d, undefined, dev))(like, options);
+}
+
+export function randintLike(like: Tensor, low: number, high: number, options?: TensorOptions): Tensor {
+  return likeFactory('randintLike', (t, d, dev) => op.randintLike(t, low, high, d, undefined, dev))(like, options);
+}
+
+/** Seeds every generator libtorch has (CPU and each CUDA device). */
+export function manualSeed(seed: number): void {
+  native.manualSeed(seed);
+}
+
+function tensorList(tensors: readonly Tensor[], fn: string): number[] {
+  if (!Array.isArray(tensors)) throw new TypeError(`${fn}(): tensors must be an array of Tensors`);
+  return tensors.map((t, i) => handleOf(t, `${fn}(): tensors[${i}]`));
+}
+
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  return Tensor.wrap(op.cat(tensorList(tensors, 'cat'), dim));
+}
+
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  return Tensor.wrap(op.stack(tensorList(tensors, 'stack'), dim));
+}
+
+/** Elements of x where condition holds, else of y. */
+export function where(condition: Tensor, x: Tensor, y: Tensor | number): Tensor {
+  return x.where(condition, y);
+}
+
+// ---- tensor(data) -----------------------------------------------------------------------
+
+type Leaf = 'number' | 'boolean' | 'bigint';
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}
+
+/** Walks nested arrays: their shape, the kind of their leaves, and the leaves in order. */
+function flatten(data: TensorData): { shape: number[]; kind: Leaf; leaves: unknown[] } {
+  const shape: number[] = [];
+  let probe: unknown = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0];
+  }
+  const leaves: unknown[] = [];
+  let kind: Leaf | undefined;
+  const visit = (value: unknown, level: number, path: string): void => {
+    if (level < shape.length) {
+      if (!Array.isArray(value)) throw new TypeError(`tensor(): ragged data: ${path || 'data'} is ${describe(value)}, expected an array of length ${shape[level]}`);
+      if (value.length !== shape[level]) {
+        throw new TypeError(`tensor(): ragged data: ${path || 'data'} has length ${value.length}, expected ${shape[level]}`);
+      }
+      value.forEach((v, i) => visit(v, level + 1, `${path}[${i}]`));
+      return;
+    }
+    const t = typeof value;
+    if (t !== 'number' && t !== 'boolean' && t !== 'bigint') {
+      throw new TypeError(`tensor(): element ${path || 'data'} is ${describe(value)}; expected numbers, booleans or bigints`);
+    }
+    kind ??= t as Leaf;
+    if (t !== kind) throw new TypeError(`tensor(): element ${path} is a ${t} among ${kind}s; mix of kinds`);
+    leaves.push(value);
+  };
+  visit(data, 0, '');
+  return { shape, kind: kind ?? 'number', leaves };
+}
+
+/**
+ * A tensor holding a copy of `data`: nested arrays, a scalar, or a TypedArray (1-D, its own
+ * dtype unless options.dtype says otherwise).
+ */
+export function tensor(data: TensorData | ArrayBufferView, options?: TensorOptions): Tensor {
+  const opts = checkOptions(options, 'tensor');
+  if (ArrayBuffer.isView(data)) {
+    const source = dtypeOfTypedArray(data);
+    if (source === undefined) throw new TypeError(`tensor(): ${data.constructor.name} is not supported; use Float32Array, Float64Array, BigInt64Array, Int32Array, Int16Array, Int8Array or Uint8Array`);
+    const length = data.byteLength / (data as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+    return Tensor.wrap(native.fromBuffer(data, [length], dtypeCode(source), dtypeCode(opts.dtype ?? source), opts.device, opts.requiresGrad ?? false));
+  }
+  const { shape, kind, leaves } = flatten(data as TensorData);
+  let buffer: ArrayBufferView;
+  let source: DType;
+  if (kind === 'bigint') {
+    buffer = BigInt64Array.from(leaves as bigint[]);
+    source = 'int64';
+  } else if (kind === 'boolean') {
+    buffer = Uint8Array.from(leaves as boolean[], (b) => (b ? 1 : 0));
+    source = 'bool';
+  } else {
+    buffer = Float64Array.from(leaves as number[]);
+    source = 'float64';
+  }
+  const dtype = opts.dtype ?? (kind === 'bigint' ? 'int64' : kind === 'boolean' ? 'bool' : 'float32');
+  return Tensor.wrap(native.fromBuffer(buffer, shape, dtypeCode(source), dtypeCode(dtype), opts.device, opts.requiresGrad ?? false));
+}

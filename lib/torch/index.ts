@@ -1,0 +1,139 @@
+// The `torch` namespace: import { torch } from 'plm-torch'.
+import './errors.js';
+
+import { native } from '../native.js';
+import { Tensor } from './tensor.js';
+
+export { TorchError } from './errors.js';
+export { Tensor, type NestedArray, type ValuesAndIndices, type BackwardOptions } from './tensor.js';
+export { DTYPES, isFloatingPoint, type DType, type TypedArray } from './dtype.js';
+export type { Device } from './device.js';
+export {
+  tensor,
+  zeros,
+  ones,
+  full,
+  empty,
+  arange,
+  linspace,
+  eye,
+  rand,
+  randn,
+  randint,
+  randperm,
+  zerosLike,
+  onesLike,
+  fullLike,
+  emptyLike,
+  randLike,
+  randnLike,
+  randintLike,
+  manualSeed,
+  cat,
+  stack,
+  where,
+  type TensorOptions,
+  type TensorData,
+} from './creation.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd.js';
+export { tidy, keep, memory } from './scope.js';
+export * as autograd from './autograd.js';
+export * as cuda from './cuda.js';
+export * as functional from './functional.js';
+
+export const float32 = 'float32';
+export const float64 = 'float64';
+export const float16 = 'float16';
+export const bfloat16 = 'bfloat16';
+export const int64 = 'int64';
+export const int32 = 'int32';
+export const int16 = 'int16';
+export const int8 = 'int8';
+export const uint8 = 'uint8';
+export const bool = 'bool';
+
+export function getNumThreads(): number {
+  return native.getNumThreads();
+}
+
+export function setNumThreads(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`setNumThreads(): threads must be an integer of at least 1, got ${threads}`);
+  native.setNumThreads(threads);
+}
+
+/** The libtorch this process loaded: version, where from, CUDA, threads, build configuration. */
+export function runtimeInfo(): ReturnType<typeof native.runtime> {
+  return native.runtime();
+}
+
+type Method<K extends keyof Tensor> = Tensor[K] extends (...args: infer A) => infer R ? (input: Tensor, ...args: A) => R : never;
+
+function method<K extends keyof Tensor>(name: K): Method<K> {
+  return ((input: Tensor, ...args: unknown[]) => {
+    if (!(input instanceof Tensor)) throw new TypeError(`torch.${String(name)}(): input must be a Tensor`);
+    return (input[name] as (...a: unknown[]) => unknown)(...args);
+  }) as Method<K>;
+}
+
+// torch.add(a, b) and friends: the same operations as the Tensor methods.
+export const add = method('add');
+export const sub = method('sub');
+export const mul = method('mul');
+export const div = method('div');
+export const pow = method('pow');
+export const neg = method('neg');
+export const exp = method('exp');
+export const log = method('log');
+export const sqrt = method('sqrt');
+export const rsqrt = method('rsqrt');
+export const abs = method('abs');
+export const tanh = method('tanh');
+export const sigmoid = method('sigmoid');
+export const relu = method('relu');
+export const gelu = method('gelu');
+export const erf = method('erf');
+export const clamp = method('clamp');
+export const maximum = method('maximum');
+export const minimum = method('minimum');
+export const matmul = method('matmul');
+export const mm = method('mm');
+export const bmm = method('bmm');
+export const outer = method('outer');
+export const softmax = method('softmax');
+export const logSoftmax = method('logSoftmax');
+export const sum = method('sum');
+export const mean = method('mean');
+export const argmax = method('argmax');
+export const argmin = method('argmin');
+export const topk = method('topk');
+export const sort = method('sort');
+export const cumsum = method('cumsum');
+export const reshape = method('reshape');
+export const permute = method('permute');
+export const transpose = method('transpose');
+export const unsqueeze = method('unsqueeze');
+export const squeeze = method('squeeze');
+export const flatten = method('flatten');
+export const split = method('split');
+export const chunk = method('chunk');
+export const narrow = method('narrow');
+export const select = method('select');
+export const indexSelect = method('indexSelect');
+export const gather = method('gather');
+export const scatter = method('scatter');
+export const maskedFill = method('maskedFill');
+export const tril = method('tril');
+export const triu = method('triu');
+export const eq = method('eq');
+export const ne = method('ne');
+export const lt = method('lt');
+export const le = method('le');
+export const gt = method('gt');
+export const ge = method('ge');
+export const logicalAnd = method('logicalAnd');
+export const logicalOr = method('logicalOr');
+export const logicalNot = method('logicalNot');
+export const norm = method('norm');
+export const std = method('std');
+export const var_ = method('var');
+export { var_ as var };

@@ -1,0 +1,83 @@
+// backward, autograd.grad and grad mode.
+#include "napi/autograd_bindings.h"
+
+#include <torch/csrc/autograd/autograd.h>
+#include <ATen/core/grad_mode.h>
+
+#include "napi/errors.h"
+#include "napi/tensor_handle.h"
+
+namespace plm {
+namespace {
+
+std::vector<at::Tensor> tensorList(Napi::Env env, const Napi::Value& value, const char* what, bool allowNull) {
+  if (!value.IsArray()) throwTypeError(env, std::string(what) + " must be an array of Tensors");
+  const Napi::Array array = value.As<Napi::Array>();
+  std::vector<at::Tensor> tensors;
+  tensors.reserve(array.Length());
+  for (uint32_t i = 0; i < array.Length(); ++i) {
+    const Napi::Value element = array.Get(i);
+    if (allowNull && (element.IsNull() || element.IsUndefined())) tensors.emplace_back();
+    else tensors.push_back(tensorOf(env, element, what));
+  }
+  return tensors;
+}
+
+bool flag(const Napi::Value& value) { return value.IsBoolean() && value.As<Napi::Boolean>().Value(); }
+
+// backward(tensors, grads, retainGraph, createGraph)
+Napi::Value backward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto tensors = tensorList(env, info[0], "tensors", false);
+  const auto grads = tensorList(env, info[1], "gradient", true);
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    if (!tensors[i].requires_grad()) {
+      throw makeTorchError(env, "backward(): the tensor does not require grad and has no grad_fn", "TORCH_ERROR");
+    }
+    if ((i >= grads.size() || !grads[i].defined()) && tensors[i].numel() != 1) {
+      throw makeTorchError(env, "backward(): a gradient must be given for a non-scalar output of shape " + c10::str(tensors[i].sizes()), "TORCH_ERROR");
+    }
+  }
+  const bool createGraph = flag(info[3]);
+  std::optional<bool> retainGraph;
+  if (info[2].IsBoolean()) retainGraph = flag(info[2]);
+  torch::autograd::backward(tensors, grads, retainGraph, createGraph);
+  return env.Undefined();
+}
+
+// grad(outputs, inputs, gradOutputs, retainGraph, createGraph, allowUnused) → (Tensor|null)[]
+Napi::Value grad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto outputs = tensorList(env, info[0], "outputs", false);
+  const auto inputs = tensorList(env, info[1], "inputs", false);
+  const auto gradOutputs = tensorList(env, info[2], "gradOutputs", true);
+  std::optional<bool> retainGraph;
+  if (info[3].IsBoolean()) retainGraph = flag(info[3]);
+  const auto grads = torch::autograd::grad(outputs, inputs, gradOutputs, retainGraph, flag(info[4]), flag(info[5]));
+  Napi::Array result = Napi::Array::New(env, grads.size());
+  for (size_t i = 0; i < grads.size(); ++i) result.Set(static_cast<uint32_t>(i), wrapTensor(env, grads[i]));
+  return result;
+}
+
+// setGradEnabled(bool) → the previous mode
+Napi::Value setGradEnabled(const Napi::CallbackInfo& info) {
+  if (!info[0].IsBoolean()) throwTypeError(info.Env(), "setGradEnabled(): enabled must be a boolean");
+  const bool previous = at::GradMode::is_enabled();
+  at::GradMode::set_enabled(info[0].As<Napi::Boolean>().Value());
+  return Napi::Boolean::New(info.Env(), previous);
+}
+
+Napi::Value isGradEnabled(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), at::GradMode::is_enabled());
+}
+
+}  // namespace
+
+void registerAutogradBindings(Napi::Env env, Napi::Object exports) {
+  exports.Set("backward", Napi::Function::New<guarded<backward>>(env, "backward"));
+  exports.Set("autogradGrad", Napi::Function::New<guarded<grad>>(env, "autogradGrad"));
+  exports.Set("setGradEnabled", Napi::Function::New<guarded<setGradEnabled>>(env, "setGradEnabled"));
+  exports.Set("isGradEnabled", Napi::Function::New<guarded<isGradEnabled>>(env, "isGradEnabled"));
+}
+
+}  // namespace plm

@@ -1,0 +1,104 @@
+// Process-wide libtorch settings and facts: seeds, threads, CUDA, build information.
+#include "napi/runtime_bindings.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+
+#include "napi/env_state.h"
+#include "napi/errors.h"
+#include "torch/runtime_info.h"
+
+namespace plm {
+namespace {
+
+Napi::Value setErrorClass(const Napi::CallbackInfo& info) {
+  if (!info[0].IsFunction()) throwTypeError(info.Env(), "setErrorClass(): expected a constructor");
+  envState(info.Env()).torchError = Napi::Persistent(info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+Napi::Value manualSeed(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber()) throwTypeError(env, "manualSeed(): seed must be a number");
+  const double seed = info[0].As<Napi::Number>().DoubleValue();
+  if (seed < 0 || seed != static_cast<double>(static_cast<uint64_t>(seed))) {
+    throwRangeError(env, "manualSeed(): seed must be a non-negative integer");
+  }
+  // at::manual_seed seeds the CPU generator and, where present, every CUDA device's.
+  at::manual_seed(static_cast<uint64_t>(seed));
+  return env.Undefined();
+}
+
+Napi::Value getNumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), at::get_num_threads());
+}
+
+Napi::Value setNumThreads(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber() || info[0].As<Napi::Number>().Int32Value() < 1) {
+    throwRangeError(env, "setNumThreads(): threads must be an integer of at least 1");
+  }
+  at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
+  return env.Undefined();
+}
+
+Napi::Value cudaIsAvailable(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), torch::cuda::is_available());
+}
+
+Napi::Value cudaDeviceCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(torch::cuda::device_count()));
+}
+
+Napi::Value cudaSynchronize(const Napi::CallbackInfo& info) {
+  if (!torch::cuda::is_available()) throw makeTorchError(info.Env(), "CUDA is not available", "TORCH_NO_CUDA");
+  const int64_t device = info[0].IsNumber() ? info[0].As<Napi::Number>().Int64Value() : -1;
+  torch::cuda::synchronize(device);
+  return info.Env().Undefined();
+}
+
+Napi::Value runtime(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const RuntimeInfo r = runtimeInfo();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("version", r.version);
+  out.Set("linkedRoot", r.linkedRoot);
+  out.Set("torchCpuLibrary", r.torchCpuLibrary);
+  out.Set("c10Library", r.c10Library);
+  out.Set("cudaCompiled", r.cudaCompiled);
+  out.Set("cudaAvailable", r.cudaAvailable);
+  out.Set("cudaDeviceCount", r.cudaDeviceCount);
+  out.Set("threads", r.threads);
+  out.Set("interopThreads", r.interopThreads);
+  out.Set("config", r.config);
+  out.Set("parallel", r.parallel);
+  out.Set("cxxAbi", r.cxxAbi);
+  return out;
+}
+
+// matmulGflops(dtype, device, n, seconds)
+Napi::Value matmulGflopsBinding(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString() || !info[1].IsString() || !info[2].IsNumber() || !info[3].IsNumber()) {
+    throwTypeError(env, "matmulGflops(dtype, device, n, seconds)");
+  }
+  return Napi::Number::New(env, matmulGflops(info[0].As<Napi::String>().Utf8Value(), info[1].As<Napi::String>().Utf8Value(),
+                                             info[2].As<Napi::Number>().Int64Value(), info[3].As<Napi::Number>().DoubleValue()));
+}
+
+}  // namespace
+
+void registerRuntimeBindings(Napi::Env env, Napi::Object exports) {
+  exports.Set("setErrorClass", Napi::Function::New<guarded<setErrorClass>>(env, "setErrorClass"));
+  exports.Set("manualSeed", Napi::Function::New<guarded<manualSeed>>(env, "manualSeed"));
+  exports.Set("getNumThreads", Napi::Function::New<guarded<getNumThreads>>(env, "getNumThreads"));
+  exports.Set("setNumThreads", Napi::Function::New<guarded<setNumThreads>>(env, "setNumThreads"));
+  exports.Set("cudaIsAvailable", Napi::Function::New<guarded<cudaIsAvailable>>(env, "cudaIsAvailable"));
+  exports.Set("cudaDeviceCount", Napi::Function::New<guarded<cudaDeviceCount>>(env, "cudaDeviceCount"));
+  exports.Set("cudaSynchronize", Napi::Function::New<guarded<cudaSynchronize>>(env, "cudaSynchronize"));
+  exports.Set("runtime", Napi::Function::New<guarded<runtime>>(env, "runtime"));
+  exports.Set("matmulGflops", Napi::Function::New<guarded<matmulGflopsBinding>>(env, "matmulGflops"));
+}
+
+}  // namespace plm
