@@ -226,7 +226,7 @@ function main(argv) {
     const items = {
       include: found.includeDirs,
       libraries: found.libraries,
-      ldflags: [`-Wl,-rpath,${found.libDir}`, '-Wl,--no-as-needed'],
+      ldflags: ['-Wl,--disable-new-dtags', `-Wl,-rpath,${found.libDir}`, '-Wl,--no-as-needed'],
       defines: [
         `_GLIBCXX_USE_CXX11_ABI=${found.cxx11Abi}`,
         `PLM_LIBTORCH_ROOT="${found.root}"`,

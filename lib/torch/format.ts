@@ -59,7 +59,8 @@ export function formatTensor(tensor: Tensor): string {
   const indent = 'tensor('.length;
   const render = (level: number, offset: number): string => {
     if (level === shape.length) return cell(flat[offset]!);
-    const items = shownIndices(shape[level]!, summarize).map((i) => (i === null ? '...' : render(level + 1, offset + i * strides[level]!)));
+    const gap = level === shape.length - 1 ? ' ...' : '...';
+    const items = shownIndices(shape[level]!, summarize).map((i) => (i === null ? gap : render(level + 1, offset + i * strides[level]!)));
     if (level === shape.length - 1) return `[${items.join(', ')}]`;
     const newlines = '\n'.repeat(shape.length - level - 1);
     return `[${items.join(`,${newlines}${' '.repeat(indent + level + 1)}`)}]`;
