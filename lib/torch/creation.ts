@@ -4,7 +4,7 @@
 import { native } from '../native.js';
 import { checkDevice, type Device } from './device.js';
 import { dtypeCode, dtypeOfTypedArray, type DType } from './dtype.js';
-import { aten } from './ops.js';
+import { atenOps, callOp } from './ops.js';
 import { Tensor, handleOf } from './tensor.js';
 
 export interface TensorOptions {
@@ -16,29 +16,29 @@ export interface TensorOptions {
 /** Nested arrays of numbers, booleans or bigints. */
 export type TensorData = number | boolean | bigint | readonly TensorData[];
 
-const op = {
-  zeros: aten('aten::zeros'),
-  ones: aten('aten::ones'),
-  full: aten('aten::full'),
-  empty: aten('aten::empty.memory_format'),
-  arange: aten('aten::arange.start_step'),
-  linspace: aten('aten::linspace'),
-  eye: aten('aten::eye.m'),
-  rand: aten('aten::rand'),
-  randn: aten('aten::randn'),
-  randint: aten('aten::randint.low'),
-  randperm: aten('aten::randperm'),
-  zerosLike: aten('aten::zeros_like'),
-  onesLike: aten('aten::ones_like'),
-  fullLike: aten('aten::full_like'),
-  emptyLike: aten('aten::empty_like'),
-  randLike: aten('aten::rand_like'),
-  randnLike: aten('aten::randn_like'),
-  randintLike: aten('aten::randint_like.low_dtype'),
-  cat: aten('aten::cat'),
-  stack: aten('aten::stack'),
-  where: aten('aten::where.self'),
-};
+const op = atenOps({
+  zeros: 'aten::zeros',
+  ones: 'aten::ones',
+  full: 'aten::full',
+  empty: 'aten::empty.memory_format',
+  arange: 'aten::arange.start_step',
+  linspace: 'aten::linspace',
+  eye: 'aten::eye.m',
+  rand: 'aten::rand',
+  randn: 'aten::randn',
+  randint: 'aten::randint.low',
+  randperm: 'aten::randperm',
+  zerosLike: 'aten::zeros_like',
+  onesLike: 'aten::ones_like',
+  fullLike: 'aten::full_like',
+  emptyLike: 'aten::empty_like',
+  randLike: 'aten::rand_like',
+  randnLike: 'aten::randn_like',
+  randintLike: 'aten::randint_like.low_dtype',
+  cat: 'aten::cat',
+  stack: 'aten::stack',
+  where: 'aten::where.self',
+});
 
 function checkOptions(options: TensorOptions | undefined, fn: string): TensorOptions {
   if (options === undefined) return {};
@@ -79,20 +79,20 @@ function factory(
   };
 }
 
-export const zeros = factory('zeros', (s, d, dev) => op.zeros(s, d, undefined, dev));
-export const ones = factory('ones', (s, d, dev) => op.ones(s, d, undefined, dev));
+export const zeros = factory('zeros', (s, d, dev) => callOp(op.zeros, s, d, undefined, dev));
+export const ones = factory('ones', (s, d, dev) => callOp(op.ones, s, d, undefined, dev));
 /** Uninitialised memory: contents are whatever was there. */
-export const empty = factory('empty', (s, d, dev) => op.empty(s, d, undefined, dev));
+export const empty = factory('empty', (s, d, dev) => callOp(op.empty, s, d, undefined, dev));
 /** Uniform on [0, 1). */
-export const rand = factory('rand', (s, d, dev) => op.rand(s, d, undefined, dev));
+export const rand = factory('rand', (s, d, dev) => callOp(op.rand, s, d, undefined, dev));
 /** Standard normal. */
-export const randn = factory('randn', (s, d, dev) => op.randn(s, d, undefined, dev));
+export const randn = factory('randn', (s, d, dev) => callOp(op.randn, s, d, undefined, dev));
 
 export function full(shape: readonly number[] | number, fillValue: number | boolean, options?: TensorOptions): Tensor {
   const opts = checkOptions(options, 'full');
   if (typeof fillValue !== 'number' && typeof fillValue !== 'boolean') throw new TypeError('full(): fillValue must be a number or boolean');
   const dtype = opts.dtype ?? (typeof fillValue === 'boolean' ? 'bool' : 'float32');
-  return finish(Tensor.wrap(op.full(shapeArg(shape, 'full'), fillValue, dtypeCode(dtype), undefined, opts.device)), opts);
+  return finish(Tensor.wrap(callOp(op.full, shapeArg(shape, 'full'), fillValue, dtypeCode(dtype), undefined, opts.device)), opts);
 }
 
 /** arange(end), arange(start, end), arange(start, end, step). */
@@ -105,31 +105,31 @@ export function arange(start: number, end?: number, step = 1, options?: TensorOp
   if (step === 0) throw new RangeError('arange(): step must not be zero');
   const integral = Number.isInteger(from) && Number.isInteger(to) && Number.isInteger(step);
   const dtype = opts.dtype ?? (integral ? 'int64' : 'float32');
-  return finish(Tensor.wrap(op.arange(from, to, step, dtypeCode(dtype), undefined, opts.device)), opts);
+  return finish(Tensor.wrap(callOp(op.arange, from, to, step, dtypeCode(dtype), undefined, opts.device)), opts);
 }
 
 export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
   const opts = checkOptions(options, 'linspace');
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError('linspace(): steps must be a non-negative integer');
-  return finish(Tensor.wrap(op.linspace(start, end, steps, dtypeCode(opts.dtype ?? 'float32'), undefined, opts.device)), opts);
+  return finish(Tensor.wrap(callOp(op.linspace, start, end, steps, dtypeCode(opts.dtype ?? 'float32'), undefined, opts.device)), opts);
 }
 
 /** The n×m identity (m defaults to n). */
 export function eye(n: number, m?: number, options?: TensorOptions): Tensor {
   const opts = checkOptions(options, 'eye');
-  return finish(Tensor.wrap(op.eye(n, m ?? n, dtypeCode(opts.dtype ?? 'float32'), undefined, opts.device)), opts);
+  return finish(Tensor.wrap(callOp(op.eye, n, m ?? n, dtypeCode(opts.dtype ?? 'float32'), undefined, opts.device)), opts);
 }
 
 /** Integers uniform on [low, high). */
 export function randint(low: number, high: number, shape: readonly number[] | number, options?: TensorOptions): Tensor {
   const opts = checkOptions(options, 'randint');
-  return finish(Tensor.wrap(op.randint(low, high, shapeArg(shape, 'randint'), dtypeCode(opts.dtype ?? 'int64'), undefined, opts.device)), opts);
+  return finish(Tensor.wrap(callOp(op.randint, low, high, shapeArg(shape, 'randint'), dtypeCode(opts.dtype ?? 'int64'), undefined, opts.device)), opts);
 }
 
 /** A random permutation of 0..n-1. */
 export function randperm(n: number, options?: TensorOptions): Tensor {
   const opts = checkOptions(options, 'randperm');
-  return finish(Tensor.wrap(op.randperm(n, dtypeCode(opts.dtype ?? 'int64'), undefined, opts.device)), opts);
+  return finish(Tensor.wrap(callOp(op.randperm, n, dtypeCode(opts.dtype ?? 'int64'), undefined, opts.device)), opts);
 }
 
 function likeFactory(fn: string, call: (self: number, dtype: number | undefined, device: Device | undefined) => unknown) {
@@ -140,18 +140,18 @@ function likeFactory(fn: string, call: (self: number, dtype: number | undefined,
   };
 }
 
-export const zerosLike = likeFactory('zerosLike', (t, d, dev) => op.zerosLike(t, d, undefined, dev));
-export const onesLike = likeFactory('onesLike', (t, d, dev) => op.onesLike(t, d, undefined, dev));
-export const emptyLike = likeFactory('emptyLike', (t, d, dev) => op.emptyLike(t, d, undefined, dev));
-export const randLike = likeFactory('randLike', (t, d, dev) => op.randLike(t, d, undefined, dev));
-export const randnLike = likeFactory('randnLike', (t, d, dev) => op.randnLike(t, d, undefined, dev));
+export const zerosLike = likeFactory('zerosLike', (t, d, dev) => callOp(op.zerosLike, t, d, undefined, dev));
+export const onesLike = likeFactory('onesLike', (t, d, dev) => callOp(op.onesLike, t, d, undefined, dev));
+export const emptyLike = likeFactory('emptyLike', (t, d, dev) => callOp(op.emptyLike, t, d, undefined, dev));
+export const randLike = likeFactory('randLike', (t, d, dev) => callOp(op.randLike, t, d, undefined, dev));
+export const randnLike = likeFactory('randnLike', (t, d, dev) => callOp(op.randnLike, t, d, undefined, dev));
 
 export function fullLike(like: Tensor, fillValue: number | boolean, options?: TensorOptions): Tensor {
-  return likeFactory('fullLike', (t, d, dev) => op.fullLike(t, fillValue, d, undefined, dev))(like, options);
+  return likeFactory('fullLike', (t, d, dev) => callOp(op.fullLike, t, fillValue, d, undefined, dev))(like, options);
 }
 
 export function randintLike(like: Tensor, low: number, high: number, options?: TensorOptions): Tensor {
-  return likeFactory('randintLike', (t, d, dev) => op.randintLike(t, low, high, d, undefined, dev))(like, options);
+  return likeFactory('randintLike', (t, d, dev) => callOp(op.randintLike, t, low, high, d, undefined, dev))(like, options);
 }
 
 /** Seeds every generator libtorch has (CPU and each CUDA device). */
@@ -165,11 +165,11 @@ function tensorList(tensors: readonly Tensor[], fn: string): number[] {
 }
 
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  return Tensor.wrap(op.cat(tensorList(tensors, 'cat'), dim));
+  return Tensor.wrap(callOp(op.cat, tensorList(tensors, 'cat'), dim));
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  return Tensor.wrap(op.stack(tensorList(tensors, 'stack'), dim));
+  return Tensor.wrap(callOp(op.stack, tensorList(tensors, 'stack'), dim));
 }
 
 /** Elements of x where condition holds, else of y. */

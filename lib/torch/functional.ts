@@ -1,23 +1,23 @@
 // Stateless neural-network primitives, each one libtorch kernel (with its own backward).
 import { dtypeCode, type DType } from './dtype.js';
-import { aten } from './ops.js';
+import { atenOps, callOp } from './ops.js';
 import { Tensor, handleOf } from './tensor.js';
 
-const op = {
-  embedding: aten('aten::embedding'),
-  layerNorm: aten('aten::layer_norm'),
-  dropout: aten('aten::dropout'),
-  crossEntropy: aten('aten::cross_entropy_loss'),
-  sdpa: aten('aten::scaled_dot_product_attention'),
-  linear: aten('aten::linear'),
-  softmax: aten('aten::softmax.int'),
-  logSoftmax: aten('aten::log_softmax.int'),
-  gelu: aten('aten::gelu'),
-  mseLoss: aten('aten::mse_loss'),
-  bceWithLogits: aten('aten::binary_cross_entropy_with_logits'),
-  nllLoss: aten('aten::nll_loss_nd'),
-  oneHot: aten('aten::one_hot'),
-};
+const op = atenOps({
+  embedding: 'aten::embedding',
+  layerNorm: 'aten::layer_norm',
+  dropout: 'aten::dropout',
+  crossEntropy: 'aten::cross_entropy_loss',
+  sdpa: 'aten::scaled_dot_product_attention',
+  linear: 'aten::linear',
+  softmax: 'aten::softmax.int',
+  logSoftmax: 'aten::log_softmax.int',
+  gelu: 'aten::gelu',
+  mseLoss: 'aten::mse_loss',
+  bceWithLogits: 'aten::binary_cross_entropy_with_logits',
+  nllLoss: 'aten::nll_loss_nd',
+  oneHot: 'aten::one_hot',
+});
 
 export type Reduction = 'none' | 'mean' | 'sum';
 const REDUCTIONS: Record<Reduction, number> = { none: 0, mean: 1, sum: 2 };
@@ -34,19 +34,19 @@ function optionalHandle(t: Tensor | null | undefined, what: string): number | un
 
 /** Rows of weight picked by indices; the paddingIdx row gets no gradient. */
 export function embedding(input: Tensor, weight: Tensor, paddingIdx?: number | null): Tensor {
-  return Tensor.wrap(op.embedding(handleOf(weight, 'weight'), handleOf(input, 'input'), paddingIdx ?? -1));
+  return Tensor.wrap(callOp(op.embedding, handleOf(weight, 'weight'), handleOf(input, 'input'), paddingIdx ?? -1));
 }
 
 export function layerNorm(input: Tensor, normalizedShape: readonly number[] | number, weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
   return Tensor.wrap(
-    op.layerNorm(handleOf(input, 'input'), normalizedShape, optionalHandle(weight, 'weight'), optionalHandle(bias, 'bias'), eps),
+    callOp(op.layerNorm, handleOf(input, 'input'), normalizedShape, optionalHandle(weight, 'weight'), optionalHandle(bias, 'bias'), eps),
   );
 }
 
 /** Zeroes elements with probability p and scales the rest by 1/(1-p), only when training. */
 export function dropout(input: Tensor, p = 0.5, training = true): Tensor {
   if (typeof p !== 'number' || p < 0 || p > 1) throw new RangeError(`dropout(): p must be in [0, 1], got ${String(p)}`);
-  return Tensor.wrap(op.dropout(handleOf(input, 'input'), p, training));
+  return Tensor.wrap(callOp(op.dropout, handleOf(input, 'input'), p, training));
 }
 
 export interface CrossEntropyOptions {
@@ -59,7 +59,7 @@ export interface CrossEntropyOptions {
 /** Cross entropy from logits (N, C, ...) to class indices (N, ...) or class probabilities. */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   return Tensor.wrap(
-    op.crossEntropy(
+    callOp(op.crossEntropy, 
       handleOf(input, 'input'),
       handleOf(target, 'target'),
       optionalHandle(options.weight, 'weight'),
@@ -83,7 +83,7 @@ export interface AttentionOptions {
  */
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, options: AttentionOptions = {}): Tensor {
   return Tensor.wrap(
-    op.sdpa(
+    callOp(op.sdpa, 
       handleOf(query, 'query'),
       handleOf(key, 'key'),
       handleOf(value, 'value'),
@@ -97,19 +97,19 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
 
 /** x Wᵀ + b */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  return Tensor.wrap(op.linear(handleOf(input, 'input'), handleOf(weight, 'weight'), optionalHandle(bias, 'bias')));
+  return Tensor.wrap(callOp(op.linear, handleOf(input, 'input'), handleOf(weight, 'weight'), optionalHandle(bias, 'bias')));
 }
 
 export function softmax(input: Tensor, dim: number, dtype?: DType): Tensor {
-  return Tensor.wrap(op.softmax(handleOf(input, 'input'), dim, dtype === undefined ? undefined : dtypeCode(dtype)));
+  return Tensor.wrap(callOp(op.softmax, handleOf(input, 'input'), dim, dtype === undefined ? undefined : dtypeCode(dtype)));
 }
 
 export function logSoftmax(input: Tensor, dim: number, dtype?: DType): Tensor {
-  return Tensor.wrap(op.logSoftmax(handleOf(input, 'input'), dim, dtype === undefined ? undefined : dtypeCode(dtype)));
+  return Tensor.wrap(callOp(op.logSoftmax, handleOf(input, 'input'), dim, dtype === undefined ? undefined : dtypeCode(dtype)));
 }
 
 export function gelu(input: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
-  return Tensor.wrap(op.gelu(handleOf(input, 'input'), approximate));
+  return Tensor.wrap(callOp(op.gelu, handleOf(input, 'input'), approximate));
 }
 
 export function relu(input: Tensor): Tensor {
@@ -121,12 +121,12 @@ export function tanh(input: Tensor): Tensor {
 }
 
 export function mseLoss(input: Tensor, target: Tensor, reduction?: Reduction): Tensor {
-  return Tensor.wrap(op.mseLoss(handleOf(input, 'input'), handleOf(target, 'target'), reductionCode(reduction)));
+  return Tensor.wrap(callOp(op.mseLoss, handleOf(input, 'input'), handleOf(target, 'target'), reductionCode(reduction)));
 }
 
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
   return Tensor.wrap(
-    op.bceWithLogits(
+    callOp(op.bceWithLogits, 
       handleOf(input, 'input'),
       handleOf(target, 'target'),
       optionalHandle(options.weight, 'weight'),
@@ -138,10 +138,10 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opti
 
 export function nllLoss(input: Tensor, target: Tensor, options: { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction } = {}): Tensor {
   return Tensor.wrap(
-    op.nllLoss(handleOf(input, 'input'), handleOf(target, 'target'), optionalHandle(options.weight, 'weight'), reductionCode(options.reduction), options.ignoreIndex ?? -100),
+    callOp(op.nllLoss, handleOf(input, 'input'), handleOf(target, 'target'), optionalHandle(options.weight, 'weight'), reductionCode(options.reduction), options.ignoreIndex ?? -100),
   );
 }
 
 export function oneHot(input: Tensor, numClasses = -1): Tensor {
-  return Tensor.wrap(op.oneHot(handleOf(input, 'input'), numClasses));
+  return Tensor.wrap(callOp(op.oneHot, handleOf(input, 'input'), numClasses));
 }

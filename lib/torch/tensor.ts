@@ -6,7 +6,7 @@ import { native, type Handle, type NativeValue } from '../native.js';
 import { checkDevice, type Device } from './device.js';
 import { dtypeCode, dtypeName, readDtype, typedArrayOf, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
-import { aten } from './ops.js';
+import { atenOps, callOp } from './ops.js';
 import { track, type Scoped } from './scope.js';
 
 /** Nested arrays as toArray() returns them. */
@@ -22,151 +22,151 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
-const op = {
-  add: aten('aten::add.Tensor'),
-  addScalar: aten('aten::add.Scalar'),
-  sub: aten('aten::sub.Tensor'),
-  subScalar: aten('aten::sub.Scalar'),
-  mul: aten('aten::mul.Tensor'),
-  mulScalar: aten('aten::mul.Scalar'),
-  div: aten('aten::div.Tensor'),
-  divScalar: aten('aten::div.Scalar'),
-  divMode: aten('aten::div.Tensor_mode'),
-  pow: aten('aten::pow.Tensor_Tensor'),
-  powScalar: aten('aten::pow.Tensor_Scalar'),
-  neg: aten('aten::neg'),
-  exp: aten('aten::exp'),
-  log: aten('aten::log'),
-  log1p: aten('aten::log1p'),
-  sqrt: aten('aten::sqrt'),
-  rsqrt: aten('aten::rsqrt'),
-  abs: aten('aten::abs'),
-  tanh: aten('aten::tanh'),
-  sigmoid: aten('aten::sigmoid'),
-  relu: aten('aten::relu'),
-  gelu: aten('aten::gelu'),
-  erf: aten('aten::erf'),
-  sin: aten('aten::sin'),
-  cos: aten('aten::cos'),
-  reciprocal: aten('aten::reciprocal'),
-  square: aten('aten::square'),
-  floor: aten('aten::floor'),
-  ceil: aten('aten::ceil'),
-  round: aten('aten::round'),
-  sign: aten('aten::sign'),
-  clamp: aten('aten::clamp'),
-  clampTensor: aten('aten::clamp.Tensor'),
-  maximum: aten('aten::maximum'),
-  minimum: aten('aten::minimum'),
-  eq: aten('aten::eq.Tensor'),
-  eqScalar: aten('aten::eq.Scalar'),
-  ne: aten('aten::ne.Tensor'),
-  neScalar: aten('aten::ne.Scalar'),
-  lt: aten('aten::lt.Tensor'),
-  ltScalar: aten('aten::lt.Scalar'),
-  le: aten('aten::le.Tensor'),
-  leScalar: aten('aten::le.Scalar'),
-  gt: aten('aten::gt.Tensor'),
-  gtScalar: aten('aten::gt.Scalar'),
-  ge: aten('aten::ge.Tensor'),
-  geScalar: aten('aten::ge.Scalar'),
-  logicalAnd: aten('aten::logical_and'),
-  logicalOr: aten('aten::logical_or'),
-  logicalXor: aten('aten::logical_xor'),
-  logicalNot: aten('aten::logical_not'),
-  matmul: aten('aten::matmul'),
-  mm: aten('aten::mm'),
-  bmm: aten('aten::bmm'),
-  outer: aten('aten::outer'),
-  softmax: aten('aten::softmax.int'),
-  logSoftmax: aten('aten::log_softmax.int'),
-  sum: aten('aten::sum'),
-  sumDim: aten('aten::sum.dim_IntList'),
-  mean: aten('aten::mean'),
-  meanDim: aten('aten::mean.dim'),
-  prod: aten('aten::prod'),
-  prodDim: aten('aten::prod.dim_int'),
-  max: aten('aten::max'),
-  maxDim: aten('aten::max.dim'),
-  min: aten('aten::min'),
-  minDim: aten('aten::min.dim'),
-  argmax: aten('aten::argmax'),
-  argmin: aten('aten::argmin'),
-  all: aten('aten::all'),
-  allDim: aten('aten::all.dim'),
-  any: aten('aten::any'),
-  anyDim: aten('aten::any.dim'),
-  var: aten('aten::var.correction'),
-  std: aten('aten::std.correction'),
-  norm: aten('aten::linalg_vector_norm'),
-  logsumexp: aten('aten::logsumexp'),
-  topk: aten('aten::topk'),
-  sort: aten('aten::sort.stable'),
-  cumsum: aten('aten::cumsum'),
-  view: aten('aten::view'),
-  reshape: aten('aten::reshape'),
-  permute: aten('aten::permute'),
-  transpose: aten('aten::transpose.int'),
-  t: aten('aten::t'),
-  unsqueeze: aten('aten::unsqueeze'),
-  squeeze: aten('aten::squeeze'),
-  squeezeDims: aten('aten::squeeze.dims'),
-  flatten: aten('aten::flatten.using_ints'),
-  expand: aten('aten::expand'),
-  expandAs: aten('aten::expand_as'),
-  repeat: aten('aten::repeat'),
-  split: aten('aten::split.Tensor'),
-  splitSizes: aten('aten::split_with_sizes'),
-  chunk: aten('aten::chunk'),
-  narrow: aten('aten::narrow'),
-  select: aten('aten::select.int'),
-  slice: aten('aten::slice.Tensor'),
-  index: aten('aten::index.Tensor'),
-  indexSelect: aten('aten::index_select'),
-  gather: aten('aten::gather'),
-  scatter: aten('aten::scatter.src'),
-  scatterValue: aten('aten::scatter.value'),
-  scatterAdd: aten('aten::scatter_add'),
-  maskedFill: aten('aten::masked_fill.Scalar'),
-  maskedFillTensor: aten('aten::masked_fill.Tensor'),
-  maskedSelect: aten('aten::masked_select'),
-  where: aten('aten::where.self'),
-  whereScalarOther: aten('aten::where.ScalarOther'),
-  tril: aten('aten::tril'),
-  triu: aten('aten::triu'),
-  flip: aten('aten::flip'),
-  nonzero: aten('aten::nonzero'),
-  to: aten('aten::to.dtype_layout'),
-  contiguous: aten('aten::contiguous'),
-  clone: aten('aten::clone'),
-  detach: aten('aten::detach'),
-  add_: aten('aten::add_.Tensor'),
-  addScalar_: aten('aten::add_.Scalar'),
-  sub_: aten('aten::sub_.Tensor'),
-  subScalar_: aten('aten::sub_.Scalar'),
-  mul_: aten('aten::mul_.Tensor'),
-  mulScalar_: aten('aten::mul_.Scalar'),
-  div_: aten('aten::div_.Tensor'),
-  divScalar_: aten('aten::div_.Scalar'),
-  pow_: aten('aten::pow_.Scalar'),
-  neg_: aten('aten::neg_'),
-  exp_: aten('aten::exp_'),
-  sqrt_: aten('aten::sqrt_'),
-  relu_: aten('aten::relu_'),
-  clamp_: aten('aten::clamp_'),
-  zero_: aten('aten::zero_'),
-  fill_: aten('aten::fill_.Scalar'),
-  copy_: aten('aten::copy_'),
-  normal_: aten('aten::normal_'),
-  uniform_: aten('aten::uniform_'),
-  bernoulli_: aten('aten::bernoulli_.float'),
-  maskedFill_: aten('aten::masked_fill_.Scalar'),
-  addcmul_: aten('aten::addcmul_'),
-  addcdiv_: aten('aten::addcdiv_'),
-  lerp_: aten('aten::lerp_.Scalar'),
-  unsqueeze_: aten('aten::unsqueeze_'),
-  requiresGrad_: aten('aten::requires_grad_'),
-};
+const op = atenOps({
+  add: 'aten::add.Tensor',
+  addScalar: 'aten::add.Scalar',
+  sub: 'aten::sub.Tensor',
+  subScalar: 'aten::sub.Scalar',
+  mul: 'aten::mul.Tensor',
+  mulScalar: 'aten::mul.Scalar',
+  div: 'aten::div.Tensor',
+  divScalar: 'aten::div.Scalar',
+  divMode: 'aten::div.Tensor_mode',
+  pow: 'aten::pow.Tensor_Tensor',
+  powScalar: 'aten::pow.Tensor_Scalar',
+  neg: 'aten::neg',
+  exp: 'aten::exp',
+  log: 'aten::log',
+  log1p: 'aten::log1p',
+  sqrt: 'aten::sqrt',
+  rsqrt: 'aten::rsqrt',
+  abs: 'aten::abs',
+  tanh: 'aten::tanh',
+  sigmoid: 'aten::sigmoid',
+  relu: 'aten::relu',
+  gelu: 'aten::gelu',
+  erf: 'aten::erf',
+  sin: 'aten::sin',
+  cos: 'aten::cos',
+  reciprocal: 'aten::reciprocal',
+  square: 'aten::square',
+  floor: 'aten::floor',
+  ceil: 'aten::ceil',
+  round: 'aten::round',
+  sign: 'aten::sign',
+  clamp: 'aten::clamp',
+  clampTensor: 'aten::clamp.Tensor',
+  maximum: 'aten::maximum',
+  minimum: 'aten::minimum',
+  eq: 'aten::eq.Tensor',
+  eqScalar: 'aten::eq.Scalar',
+  ne: 'aten::ne.Tensor',
+  neScalar: 'aten::ne.Scalar',
+  lt: 'aten::lt.Tensor',
+  ltScalar: 'aten::lt.Scalar',
+  le: 'aten::le.Tensor',
+  leScalar: 'aten::le.Scalar',
+  gt: 'aten::gt.Tensor',
+  gtScalar: 'aten::gt.Scalar',
+  ge: 'aten::ge.Tensor',
+  geScalar: 'aten::ge.Scalar',
+  logicalAnd: 'aten::logical_and',
+  logicalOr: 'aten::logical_or',
+  logicalXor: 'aten::logical_xor',
+  logicalNot: 'aten::logical_not',
+  matmul: 'aten::matmul',
+  mm: 'aten::mm',
+  bmm: 'aten::bmm',
+  outer: 'aten::outer',
+  softmax: 'aten::softmax.int',
+  logSoftmax: 'aten::log_softmax.int',
+  sum: 'aten::sum',
+  sumDim: 'aten::sum.dim_IntList',
+  mean: 'aten::mean',
+  meanDim: 'aten::mean.dim',
+  prod: 'aten::prod',
+  prodDim: 'aten::prod.dim_int',
+  max: 'aten::max',
+  maxDim: 'aten::max.dim',
+  min: 'aten::min',
+  minDim: 'aten::min.dim',
+  argmax: 'aten::argmax',
+  argmin: 'aten::argmin',
+  all: 'aten::all',
+  allDim: 'aten::all.dim',
+  any: 'aten::any',
+  anyDim: 'aten::any.dim',
+  var: 'aten::var.correction',
+  std: 'aten::std.correction',
+  norm: 'aten::linalg_vector_norm',
+  logsumexp: 'aten::logsumexp',
+  topk: 'aten::topk',
+  sort: 'aten::sort.stable',
+  cumsum: 'aten::cumsum',
+  view: 'aten::view',
+  reshape: 'aten::reshape',
+  permute: 'aten::permute',
+  transpose: 'aten::transpose.int',
+  t: 'aten::t',
+  unsqueeze: 'aten::unsqueeze',
+  squeeze: 'aten::squeeze',
+  squeezeDims: 'aten::squeeze.dims',
+  flatten: 'aten::flatten.using_ints',
+  expand: 'aten::expand',
+  expandAs: 'aten::expand_as',
+  repeat: 'aten::repeat',
+  split: 'aten::split.Tensor',
+  splitSizes: 'aten::split_with_sizes',
+  chunk: 'aten::chunk',
+  narrow: 'aten::narrow',
+  select: 'aten::select.int',
+  slice: 'aten::slice.Tensor',
+  index: 'aten::index.Tensor',
+  indexSelect: 'aten::index_select',
+  gather: 'aten::gather',
+  scatter: 'aten::scatter.src',
+  scatterValue: 'aten::scatter.value',
+  scatterAdd: 'aten::scatter_add',
+  maskedFill: 'aten::masked_fill.Scalar',
+  maskedFillTensor: 'aten::masked_fill.Tensor',
+  maskedSelect: 'aten::masked_select',
+  where: 'aten::where.self',
+  whereScalarOther: 'aten::where.ScalarOther',
+  tril: 'aten::tril',
+  triu: 'aten::triu',
+  flip: 'aten::flip',
+  nonzero: 'aten::nonzero',
+  to: 'aten::to.dtype_layout',
+  contiguous: 'aten::contiguous',
+  clone: 'aten::clone',
+  detach: 'aten::detach',
+  add_: 'aten::add_.Tensor',
+  addScalar_: 'aten::add_.Scalar',
+  sub_: 'aten::sub_.Tensor',
+  subScalar_: 'aten::sub_.Scalar',
+  mul_: 'aten::mul_.Tensor',
+  mulScalar_: 'aten::mul_.Scalar',
+  div_: 'aten::div_.Tensor',
+  divScalar_: 'aten::div_.Scalar',
+  pow_: 'aten::pow_.Scalar',
+  neg_: 'aten::neg_',
+  exp_: 'aten::exp_',
+  sqrt_: 'aten::sqrt_',
+  relu_: 'aten::relu_',
+  clamp_: 'aten::clamp_',
+  zero_: 'aten::zero_',
+  fill_: 'aten::fill_.Scalar',
+  copy_: 'aten::copy_',
+  normal_: 'aten::normal_',
+  uniform_: 'aten::uniform_',
+  bernoulli_: 'aten::bernoulli_.float',
+  maskedFill_: 'aten::masked_fill_.Scalar',
+  addcmul_: 'aten::addcmul_',
+  addcdiv_: 'aten::addcdiv_',
+  lerp_: 'aten::lerp_.Scalar',
+  unsqueeze_: 'aten::unsqueeze_',
+  requiresGrad_: 'aten::requires_grad_',
+});
 
 function dims(shape: readonly number[] | number, rest: number[]): number[] {
   return typeof shape === 'number' ? [shape, ...rest] : [...shape];
@@ -326,7 +326,7 @@ export class Tensor implements Scoped {
       throw new TypeError(`to(): expected a device, a dtype or options, got ${String(target)}`);
     }
     const code = dtype === undefined ? undefined : dtypeCode(dtype);
-    return Tensor.wrap(op.to(this.handle, code, undefined, device, undefined, nonBlocking, copy));
+    return Tensor.wrap(callOp(op.to, this.handle, code, undefined, device, undefined, nonBlocking, copy));
   }
 
   cpu(): Tensor {
@@ -366,16 +366,16 @@ export class Tensor implements Scoped {
   }
 
   contiguous(): Tensor {
-    return Tensor.wrap(op.contiguous(this.handle));
+    return Tensor.wrap(callOp(op.contiguous, this.handle));
   }
 
   clone(): Tensor {
-    return Tensor.wrap(op.clone(this.handle));
+    return Tensor.wrap(callOp(op.clone, this.handle));
   }
 
   /** A tensor sharing this one's storage, outside the autograd graph. */
   detach(): Tensor {
-    return Tensor.wrap(op.detach(this.handle));
+    return Tensor.wrap(callOp(op.detach, this.handle));
   }
 
   // ---- memory -------------------------------------------------------------------------
@@ -392,7 +392,7 @@ export class Tensor implements Scoped {
   // ---- autograd -----------------------------------------------------------------------
 
   requiresGrad_(requiresGrad = true): Tensor {
-    return Tensor.wrap(op.requiresGrad_(this.handle, requiresGrad));
+    return Tensor.wrap(callOp(op.requiresGrad_, this.handle, requiresGrad));
   }
 
   retainGrad(): void {
@@ -410,126 +410,126 @@ export class Tensor implements Scoped {
   // ---- shape and indexing -------------------------------------------------------------
 
   view(shape: readonly number[] | number, ...rest: number[]): Tensor {
-    return Tensor.wrap(op.view(this.handle, dims(shape, rest)));
+    return Tensor.wrap(callOp(op.view, this.handle, dims(shape, rest)));
   }
 
   reshape(shape: readonly number[] | number, ...rest: number[]): Tensor {
-    return Tensor.wrap(op.reshape(this.handle, dims(shape, rest)));
+    return Tensor.wrap(callOp(op.reshape, this.handle, dims(shape, rest)));
   }
 
   permute(order: readonly number[] | number, ...rest: number[]): Tensor {
-    return Tensor.wrap(op.permute(this.handle, dims(order, rest)));
+    return Tensor.wrap(callOp(op.permute, this.handle, dims(order, rest)));
   }
 
   transpose(dim0: number, dim1: number): Tensor {
-    return Tensor.wrap(op.transpose(this.handle, dim0, dim1));
+    return Tensor.wrap(callOp(op.transpose, this.handle, dim0, dim1));
   }
 
   /** Transpose of a matrix (tensors of at most 2 dimensions). */
   t(): Tensor {
-    return Tensor.wrap(op.t(this.handle));
+    return Tensor.wrap(callOp(op.t, this.handle));
   }
 
   unsqueeze(dim: number): Tensor {
-    return Tensor.wrap(op.unsqueeze(this.handle, dim));
+    return Tensor.wrap(callOp(op.unsqueeze, this.handle, dim));
   }
 
   squeeze(dim?: number | readonly number[]): Tensor {
-    if (dim === undefined) return Tensor.wrap(op.squeeze(this.handle));
-    return Tensor.wrap(op.squeezeDims(this.handle, typeof dim === 'number' ? [dim] : dim));
+    if (dim === undefined) return Tensor.wrap(callOp(op.squeeze, this.handle));
+    return Tensor.wrap(callOp(op.squeezeDims, this.handle, typeof dim === 'number' ? [dim] : dim));
   }
 
   flatten(startDim = 0, endDim = -1): Tensor {
-    return Tensor.wrap(op.flatten(this.handle, startDim, endDim));
+    return Tensor.wrap(callOp(op.flatten, this.handle, startDim, endDim));
   }
 
   expand(shape: readonly number[] | number, ...rest: number[]): Tensor {
-    return Tensor.wrap(op.expand(this.handle, dims(shape, rest)));
+    return Tensor.wrap(callOp(op.expand, this.handle, dims(shape, rest)));
   }
 
   expandAs(other: Tensor): Tensor {
-    return Tensor.wrap(op.expandAs(this.handle, handleOf(other, 'other')));
+    return Tensor.wrap(callOp(op.expandAs, this.handle, handleOf(other, 'other')));
   }
 
   repeat(repeats: readonly number[] | number, ...rest: number[]): Tensor {
-    return Tensor.wrap(op.repeat(this.handle, dims(repeats, rest)));
+    return Tensor.wrap(callOp(op.repeat, this.handle, dims(repeats, rest)));
   }
 
   /** Pieces of `splitSize` along dim, or pieces of the given sizes. */
   split(splitSize: number | readonly number[], dim = 0): Tensor[] {
-    if (typeof splitSize === 'number') return Tensor.wrapAll(op.split(this.handle, splitSize, dim));
-    return Tensor.wrapAll(op.splitSizes(this.handle, splitSize, dim));
+    if (typeof splitSize === 'number') return Tensor.wrapAll(callOp(op.split, this.handle, splitSize, dim));
+    return Tensor.wrapAll(callOp(op.splitSizes, this.handle, splitSize, dim));
   }
 
   chunk(chunks: number, dim = 0): Tensor[] {
-    return Tensor.wrapAll(op.chunk(this.handle, chunks, dim));
+    return Tensor.wrapAll(callOp(op.chunk, this.handle, chunks, dim));
   }
 
   narrow(dim: number, start: number, length: number): Tensor {
-    return Tensor.wrap(op.narrow(this.handle, dim, start, length));
+    return Tensor.wrap(callOp(op.narrow, this.handle, dim, start, length));
   }
 
   select(dim: number, index: number): Tensor {
-    return Tensor.wrap(op.select(this.handle, dim, index));
+    return Tensor.wrap(callOp(op.select, this.handle, dim, index));
   }
 
   /** Python's x[start:end:step] along dim. */
   slice(dim = 0, start?: number, end?: number, step = 1): Tensor {
-    return Tensor.wrap(op.slice(this.handle, dim, start, end, step));
+    return Tensor.wrap(callOp(op.slice, this.handle, dim, start, end, step));
   }
 
   /** Advanced indexing: x[i0, i1, ...] with index tensors (null keeps a dimension whole). */
   index(indices: readonly (Tensor | null)[]): Tensor {
     if (!Array.isArray(indices)) throw new TypeError('index(): indices must be an array of Tensors or nulls');
-    return Tensor.wrap(op.index(this.handle, indices.map((t, i) => (t === null ? null : handleOf(t, `indices[${i}]`)))));
+    return Tensor.wrap(callOp(op.index, this.handle, indices.map((t, i) => (t === null ? null : handleOf(t, `indices[${i}]`)))));
   }
 
   indexSelect(dim: number, index: Tensor): Tensor {
-    return Tensor.wrap(op.indexSelect(this.handle, dim, handleOf(index, 'index')));
+    return Tensor.wrap(callOp(op.indexSelect, this.handle, dim, handleOf(index, 'index')));
   }
 
   gather(dim: number, index: Tensor): Tensor {
-    return Tensor.wrap(op.gather(this.handle, dim, handleOf(index, 'index')));
+    return Tensor.wrap(callOp(op.gather, this.handle, dim, handleOf(index, 'index')));
   }
 
   scatter(dim: number, index: Tensor, src: Tensor | number): Tensor {
-    if (typeof src === 'number') return Tensor.wrap(op.scatterValue(this.handle, dim, handleOf(index, 'index'), src));
-    return Tensor.wrap(op.scatter(this.handle, dim, handleOf(index, 'index'), handleOf(src, 'src')));
+    if (typeof src === 'number') return Tensor.wrap(callOp(op.scatterValue, this.handle, dim, handleOf(index, 'index'), src));
+    return Tensor.wrap(callOp(op.scatter, this.handle, dim, handleOf(index, 'index'), handleOf(src, 'src')));
   }
 
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
-    return Tensor.wrap(op.scatterAdd(this.handle, dim, handleOf(index, 'index'), handleOf(src, 'src')));
+    return Tensor.wrap(callOp(op.scatterAdd, this.handle, dim, handleOf(index, 'index'), handleOf(src, 'src')));
   }
 
   maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor {
-    if (value instanceof Tensor) return Tensor.wrap(op.maskedFillTensor(this.handle, handleOf(mask, 'mask'), value.handle));
-    return Tensor.wrap(op.maskedFill(this.handle, handleOf(mask, 'mask'), value));
+    if (value instanceof Tensor) return Tensor.wrap(callOp(op.maskedFillTensor, this.handle, handleOf(mask, 'mask'), value.handle));
+    return Tensor.wrap(callOp(op.maskedFill, this.handle, handleOf(mask, 'mask'), value));
   }
 
   maskedSelect(mask: Tensor): Tensor {
-    return Tensor.wrap(op.maskedSelect(this.handle, handleOf(mask, 'mask')));
+    return Tensor.wrap(callOp(op.maskedSelect, this.handle, handleOf(mask, 'mask')));
   }
 
   /** Elements of this where condition holds, else of other (torch.where(cond, this, other)). */
   where(condition: Tensor, other: Tensor | number): Tensor {
-    if (typeof other === 'number') return Tensor.wrap(op.whereScalarOther(handleOf(condition, 'condition'), this.handle, other));
-    return Tensor.wrap(op.where(handleOf(condition, 'condition'), this.handle, handleOf(other, 'other')));
+    if (typeof other === 'number') return Tensor.wrap(callOp(op.whereScalarOther, handleOf(condition, 'condition'), this.handle, other));
+    return Tensor.wrap(callOp(op.where, handleOf(condition, 'condition'), this.handle, handleOf(other, 'other')));
   }
 
   tril(diagonal = 0): Tensor {
-    return Tensor.wrap(op.tril(this.handle, diagonal));
+    return Tensor.wrap(callOp(op.tril, this.handle, diagonal));
   }
 
   triu(diagonal = 0): Tensor {
-    return Tensor.wrap(op.triu(this.handle, diagonal));
+    return Tensor.wrap(callOp(op.triu, this.handle, diagonal));
   }
 
   flip(dimsToFlip: readonly number[] | number): Tensor {
-    return Tensor.wrap(op.flip(this.handle, typeof dimsToFlip === 'number' ? [dimsToFlip] : dimsToFlip));
+    return Tensor.wrap(callOp(op.flip, this.handle, typeof dimsToFlip === 'number' ? [dimsToFlip] : dimsToFlip));
   }
 
   nonzero(): Tensor {
-    return Tensor.wrap(op.nonzero(this.handle));
+    return Tensor.wrap(callOp(op.nonzero, this.handle));
   }
 
   // ---- arithmetic (tensors or numbers, broadcasting) ----------------------------------
@@ -549,10 +549,10 @@ export class Tensor implements Scoped {
   /** True division; roundingMode 'trunc' or 'floor' rounds the quotient. */
   div(other: Tensor | number, roundingMode?: 'trunc' | 'floor'): Tensor {
     if (roundingMode !== undefined) {
-      if (other instanceof Tensor) return Tensor.wrap(op.divMode(this.handle, other.handle, roundingMode));
+      if (other instanceof Tensor) return Tensor.wrap(callOp(op.divMode, this.handle, other.handle, roundingMode));
       const divisor = scalarLike(this, other);
       try {
-        return Tensor.wrap(op.divMode(this.handle, divisor.handle, roundingMode));
+        return Tensor.wrap(callOp(op.divMode, this.handle, divisor.handle, roundingMode));
       } finally {
         divisor.dispose();
       }
@@ -565,84 +565,84 @@ export class Tensor implements Scoped {
   }
 
   neg(): Tensor {
-    return Tensor.wrap(op.neg(this.handle));
+    return Tensor.wrap(callOp(op.neg, this.handle));
   }
 
   exp(): Tensor {
-    return Tensor.wrap(op.exp(this.handle));
+    return Tensor.wrap(callOp(op.exp, this.handle));
   }
 
   log(): Tensor {
-    return Tensor.wrap(op.log(this.handle));
+    return Tensor.wrap(callOp(op.log, this.handle));
   }
 
   log1p(): Tensor {
-    return Tensor.wrap(op.log1p(this.handle));
+    return Tensor.wrap(callOp(op.log1p, this.handle));
   }
 
   sqrt(): Tensor {
-    return Tensor.wrap(op.sqrt(this.handle));
+    return Tensor.wrap(callOp(op.sqrt, this.handle));
   }
 
   rsqrt(): Tensor {
-    return Tensor.wrap(op.rsqrt(this.handle));
+    return Tensor.wrap(callOp(op.rsqrt, this.handle));
   }
 
   abs(): Tensor {
-    return Tensor.wrap(op.abs(this.handle));
+    return Tensor.wrap(callOp(op.abs, this.handle));
   }
 
   tanh(): Tensor {
-    return Tensor.wrap(op.tanh(this.handle));
+    return Tensor.wrap(callOp(op.tanh, this.handle));
   }
 
   sigmoid(): Tensor {
-    return Tensor.wrap(op.sigmoid(this.handle));
+    return Tensor.wrap(callOp(op.sigmoid, this.handle));
   }
 
   relu(): Tensor {
-    return Tensor.wrap(op.relu(this.handle));
+    return Tensor.wrap(callOp(op.relu, this.handle));
   }
 
   /** GELU: exact (erf) by default, or the tanh approximation. */
   gelu(approximate: 'none' | 'tanh' = 'none'): Tensor {
-    return Tensor.wrap(op.gelu(this.handle, approximate));
+    return Tensor.wrap(callOp(op.gelu, this.handle, approximate));
   }
 
   erf(): Tensor {
-    return Tensor.wrap(op.erf(this.handle));
+    return Tensor.wrap(callOp(op.erf, this.handle));
   }
 
   sin(): Tensor {
-    return Tensor.wrap(op.sin(this.handle));
+    return Tensor.wrap(callOp(op.sin, this.handle));
   }
 
   cos(): Tensor {
-    return Tensor.wrap(op.cos(this.handle));
+    return Tensor.wrap(callOp(op.cos, this.handle));
   }
 
   reciprocal(): Tensor {
-    return Tensor.wrap(op.reciprocal(this.handle));
+    return Tensor.wrap(callOp(op.reciprocal, this.handle));
   }
 
   square(): Tensor {
-    return Tensor.wrap(op.square(this.handle));
+    return Tensor.wrap(callOp(op.square, this.handle));
   }
 
   floor(): Tensor {
-    return Tensor.wrap(op.floor(this.handle));
+    return Tensor.wrap(callOp(op.floor, this.handle));
   }
 
   ceil(): Tensor {
-    return Tensor.wrap(op.ceil(this.handle));
+    return Tensor.wrap(callOp(op.ceil, this.handle));
   }
 
   round(): Tensor {
-    return Tensor.wrap(op.round(this.handle));
+    return Tensor.wrap(callOp(op.round, this.handle));
   }
 
   sign(): Tensor {
-    return Tensor.wrap(op.sign(this.handle));
+    return Tensor.wrap(callOp(op.sign, this.handle));
   }
 
   /** Limits elements to [min, max]; either bound may be omitted (null or undefined). */
@@ -657,20 +657,20 @@ export class Tensor implements Scoped {
         return t.handle;
       };
       try {
-        return Tensor.wrap(op.clampTensor(this.handle, bound(min), bound(max)));
+        return Tensor.wrap(callOp(op.clampTensor, this.handle, bound(min), bound(max)));
       } finally {
         for (const t of made) t.dispose();
       }
     }
-    return Tensor.wrap(op.clamp(this.handle, min ?? undefined, max ?? undefined));
+    return Tensor.wrap(callOp(op.clamp, this.handle, min ?? undefined, max ?? undefined));
   }
 
   maximum(other: Tensor): Tensor {
-    return Tensor.wrap(op.maximum(this.handle, handleOf(other, 'other')));
+    return Tensor.wrap(callOp(op.maximum, this.handle, handleOf(other, 'other')));
   }
 
   minimum(other: Tensor): Tensor {
-    return Tensor.wrap(op.minimum(this.handle, handleOf(other, 'other')));
+    return Tensor.wrap(callOp(op.minimum, this.handle, handleOf(other, 'other')));
   }
 
   // ---- comparison and logic -----------------------------------------------------------
@@ -700,127 +700,127 @@ export class Tensor implements Scoped {
   }
 
   logicalAnd(other: Tensor): Tensor {
-    return Tensor.wrap(op.logicalAnd(this.handle, handleOf(other, 'other')));
+    return Tensor.wrap(callOp(op.logicalAnd, this.handle, handleOf(other, 'other')));
   }
 
   logicalOr(other: Tensor): Tensor {
-    return Tensor.wrap(op.logicalOr(this.handle, handleOf(other, 'other')));
+    return Tensor.wrap(callOp(op.logicalOr, this.handle, handleOf(other, 'other')));
   }
 
   logicalXor(other: Tensor): Tensor {
-    return Tensor.wrap(op.logicalXor(this.handle, handleOf(other, 'other')));
+    return Tensor.wrap(callOp(op.logicalXor, this.handle, handleOf(other, 'other')));
   }
 
   logicalNot(): Tensor {
-    return Tensor.wrap(op.logicalNot(this.handle));
+    return Tensor.wrap(callOp(op.logicalNot, this.handle));
   }
 
   // ---- linear algebra -----------------------------------------------------------------
 
   matmul(other: Tensor): Tensor {
-    return Tensor.wrap(op.matmul(this.handle, handleOf(other, 'other')));
+    return Tensor.wrap(callOp(op.matmul, this.handle, handleOf(other, 'other')));
   }
 
   mm(other: Tensor): Tensor {
-    return Tensor.wrap(op.mm(this.handle, handleOf(other, 'other')));
+    return Tensor.wrap(callOp(op.mm, this.handle, handleOf(other, 'other')));
   }
 
   bmm(other: Tensor): Tensor {
-    return Tensor.wrap(op.bmm(this.handle, handleOf(other, 'other')));
+    return Tensor.wrap(callOp(op.bmm, this.handle, handleOf(other, 'other')));
   }
 
   outer(other: Tensor): Tensor {
-    return Tensor.wrap(op.outer(this.handle, handleOf(other, 'other')));
+    return Tensor.wrap(callOp(op.outer, this.handle, handleOf(other, 'other')));
   }
 
   softmax(dim: number, dtype?: DType): Tensor {
-    return Tensor.wrap(op.softmax(this.handle, dim, dtype === undefined ? undefined : dtypeCode(dtype)));
+    return Tensor.wrap(callOp(op.softmax, this.handle, dim, dtype === undefined ? undefined : dtypeCode(dtype)));
   }
 
   logSoftmax(dim: number, dtype?: DType): Tensor {
-    return Tensor.wrap(op.logSoftmax(this.handle, dim, dtype === undefined ? undefined : dtypeCode(dtype)));
+    return Tensor.wrap(callOp(op.logSoftmax, this.handle, dim, dtype === undefined ? undefined : dtypeCode(dtype)));
   }
 
   // ---- reductions ---------------------------------------------------------------------
 
   sum(dim?: number | readonly number[], keepdim = false, dtype?: DType): Tensor {
     const code = dtype === undefined ? undefined : dtypeCode(dtype);
-    if (dim === undefined) return Tensor.wrap(op.sum(this.handle, code));
-    return Tensor.wrap(op.sumDim(this.handle, dim, keepdim, code));
+    if (dim === undefined) return Tensor.wrap(callOp(op.sum, this.handle, code));
+    return Tensor.wrap(callOp(op.sumDim, this.handle, dim, keepdim, code));
   }
 
   mean(dim?: number | readonly number[], keepdim = false, dtype?: DType): Tensor {
     const code = dtype === undefined ? undefined : dtypeCode(dtype);
-    if (dim === undefined) return Tensor.wrap(op.mean(this.handle, code));
-    return Tensor.wrap(op.meanDim(this.handle, dim, keepdim, code));
+    if (dim === undefined) return Tensor.wrap(callOp(op.mean, this.handle, code));
+    return Tensor.wrap(callOp(op.meanDim, this.handle, dim, keepdim, code));
   }
 
   prod(dim?: number, keepdim = false): Tensor {
-    if (dim === undefined) return Tensor.wrap(op.prod(this.handle));
-    return Tensor.wrap(op.prodDim(this.handle, dim, keepdim));
+    if (dim === undefined) return Tensor.wrap(callOp(op.prod, this.handle));
+    return Tensor.wrap(callOp(op.prodDim, this.handle, dim, keepdim));
   }
 
   /** The largest element; with dim, the largest along it and where it was. */
   max(): Tensor;
   max(dim: number, keepdim?: boolean): ValuesAndIndices;
   max(dim?: number, keepdim = false): Tensor | ValuesAndIndices {
-    if (dim === undefined) return Tensor.wrap(op.max(this.handle));
-    return Tensor.#pair(op.maxDim(this.handle, dim, keepdim));
+    if (dim === undefined) return Tensor.wrap(callOp(op.max, this.handle));
+    return Tensor.#pair(callOp(op.maxDim, this.handle, dim, keepdim));
   }
 
   min(): Tensor;
   min(dim: number, keepdim?: boolean): ValuesAndIndices;
   min(dim?: number, keepdim = false): Tensor | ValuesAndIndices {
-    if (dim === undefined) return Tensor.wrap(op.min(this.handle));
-    return Tensor.#pair(op.minDim(this.handle, dim, keepdim));
+    if (dim === undefined) return Tensor.wrap(callOp(op.min, this.handle));
+    return Tensor.#pair(callOp(op.minDim, this.handle, dim, keepdim));
   }
 
   argmax(dim?: number, keepdim = false): Tensor {
-    return Tensor.wrap(op.argmax(this.handle, dim, keepdim));
+    return Tensor.wrap(callOp(op.argmax, this.handle, dim, keepdim));
   }
 
   argmin(dim?: number, keepdim = false): Tensor {
-    return Tensor.wrap(op.argmin(this.handle, dim, keepdim));
+    return Tensor.wrap(callOp(op.argmin, this.handle, dim, keepdim));
   }
 
   all(dim?: number, keepdim = false): Tensor {
-    if (dim === undefined) return Tensor.wrap(op.all(this.handle));
-    return Tensor.wrap(op.allDim(this.handle, dim, keepdim));
+    if (dim === undefined) return Tensor.wrap(callOp(op.all, this.handle));
+    return Tensor.wrap(callOp(op.allDim, this.handle, dim, keepdim));
   }
 
   any(dim?: number, keepdim = false): Tensor {
-    if (dim === undefined) return Tensor.wrap(op.any(this.handle));
-    return Tensor.wrap(op.anyDim(this.handle, dim, keepdim));
+    if (dim === undefined) return Tensor.wrap(callOp(op.any, this.handle));
+    return Tensor.wrap(callOp(op.anyDim, this.handle, dim, keepdim));
   }
 
   /** Variance with Bessel's correction by default (correction = 1), as PyTorch. */
   var(dim?: number | readonly number[], options: { correction?: number; keepdim?: boolean } = {}): Tensor {
-    return Tensor.wrap(op.var(this.handle, dim, options.correction ?? 1, options.keepdim ?? false));
+    return Tensor.wrap(callOp(op.var, this.handle, dim, options.correction ?? 1, options.keepdim ?? false));
   }
 
   std(dim?: number | readonly number[], options: { correction?: number; keepdim?: boolean } = {}): Tensor {
-    return Tensor.wrap(op.std(this.handle, dim, options.correction ?? 1, options.keepdim ?? false));
+    return Tensor.wrap(callOp(op.std, this.handle, dim, options.correction ?? 1, options.keepdim ?? false));
   }
 
   /** The p-norm over all elements or over dim (torch.linalg.vector_norm). */
   norm(p = 2, dim?: number | readonly number[], keepdim = false): Tensor {
-    return Tensor.wrap(op.norm(this.handle, p, dim, keepdim));
+    return Tensor.wrap(callOp(op.norm, this.handle, p, dim, keepdim));
   }
 
   logsumexp(dim: number | readonly number[], keepdim = false): Tensor {
-    return Tensor.wrap(op.logsumexp(this.handle, dim, keepdim));
+    return Tensor.wrap(callOp(op.logsumexp, this.handle, dim, keepdim));
   }
 
   topk(k: number, dim = -1, largest = true, sorted = true): ValuesAndIndices {
-    return Tensor.#pair(op.topk(this.handle, k, dim, largest, sorted));
+    return Tensor.#pair(callOp(op.topk, this.handle, k, dim, largest, sorted));
   }
 
   sort(dim = -1, descending = false, stable = false): ValuesAndIndices {
-    return Tensor.#pair(op.sort(this.handle, stable, dim, descending));
+    return Tensor.#pair(callOp(op.sort, this.handle, stable, dim, descending));
   }
 
   cumsum(dim: number, dtype?: DType): Tensor {
-    return Tensor.wrap(op.cumsum(this.handle, dim, dtype === undefined ? undefined : dtypeCode(dtype)));
+    return Tensor.wrap(callOp(op.cumsum, this.handle, dim, dtype === undefined ? undefined : dtypeCode(dtype)));
   }
 
   // ---- in place (each returns a new handle on the same storage) ------------------------
@@ -842,73 +842,73 @@ export class Tensor implements Scoped {
   }
 
   pow_(exponent: number): Tensor {
-    return Tensor.wrap(op.pow_(this.handle, exponent));
+    return Tensor.wrap(callOp(op.pow_, this.handle, exponent));
   }
 
   neg_(): Tensor {
-    return Tensor.wrap(op.neg_(this.handle));
+    return Tensor.wrap(callOp(op.neg_, this.handle));
   }
 
   exp_(): Tensor {
-    return Tensor.wrap(op.exp_(this.handle));
+    return Tensor.wrap(callOp(op.exp_, this.handle));
   }
 
   sqrt_(): Tensor {
-    return Tensor.wrap(op.sqrt_(this.handle));
+    return Tensor.wrap(callOp(op.sqrt_, this.handle));
   }
 
   relu_(): Tensor {
-    return Tensor.wrap(op.relu_(this.handle));
+    return Tensor.wrap(callOp(op.relu_, this.handle));
   }
 
   clamp_(min?: number | null, max?: number | null): Tensor {
-    return Tensor.wrap(op.clamp_(this.handle, min ?? undefined, max ?? undefined));
+    return Tensor.wrap(callOp(op.clamp_, this.handle, min ?? undefined, max ?? undefined));
   }
 
   zero_(): Tensor {
-    return Tensor.wrap(op.zero_(this.handle));
+    return Tensor.wrap(callOp(op.zero_, this.handle));
   }
 
   fill_(value: number | boolean): Tensor {
-    return Tensor.wrap(op.fill_(this.handle, value));
+    return Tensor.wrap(callOp(op.fill_, this.handle, value));
   }
 
   copy_(src: Tensor): Tensor {
-    return Tensor.wrap(op.copy_(this.handle, handleOf(src, 'src')));
+    return Tensor.wrap(callOp(op.copy_, this.handle, handleOf(src, 'src')));
   }
 
   normal_(mean = 0, std = 1): Tensor {
-    return Tensor.wrap(op.normal_(this.handle, mean, std));
+    return Tensor.wrap(callOp(op.normal_, this.handle, mean, std));
   }
 
   uniform_(from = 0, to = 1): Tensor {
-    return Tensor.wrap(op.uniform_(this.handle, from, to));
+    return Tensor.wrap(callOp(op.uniform_, this.handle, from, to));
   }
 
   bernoulli_(p = 0.5): Tensor {
-    return Tensor.wrap(op.bernoulli_(this.handle, p));
+    return Tensor.wrap(callOp(op.bernoulli_, this.handle, p));
   }
 
   maskedFill_(mask: Tensor, value: number | boolean): Tensor {
-    return Tensor.wrap(op.maskedFill_(this.handle, handleOf(mask, 'mask'), value));
+    return Tensor.wrap(callOp(op.maskedFill_, this.handle, handleOf(mask, 'mask'), value));
   }
 
   /** this += value * tensor1 * tensor2 */
   addcmul_(tensor1: Tensor, tensor2: Tensor, value = 1): Tensor {
-    return Tensor.wrap(op.addcmul_(this.handle, handleOf(tensor1, 'tensor1'), handleOf(tensor2, 'tensor2'), value));
+    return Tensor.wrap(callOp(op.addcmul_, this.handle, handleOf(tensor1, 'tensor1'), handleOf(tensor2, 'tensor2'), value));
   }
 
   /** this += value * tensor1 / tensor2 */
   addcdiv_(tensor1: Tensor, tensor2: Tensor, value = 1): Tensor {
-    return Tensor.wrap(op.addcdiv_(this.handle, handleOf(tensor1, 'tensor1'), handleOf(tensor2, 'tensor2'), value));
+    return Tensor.wrap(callOp(op.addcdiv_, this.handle, handleOf(tensor1, 'tensor1'), handleOf(tensor2, 'tensor2'), value));
   }
 
   lerp_(end: Tensor, weight: number): Tensor {
-    return Tensor.wrap(op.lerp_(this.handle, handleOf(end, 'end'), weight));
+    return Tensor.wrap(callOp(op.lerp_, this.handle, handleOf(end, 'end'), weight));
   }
 
   unsqueeze_(dim: number): Tensor {
-    return Tensor.wrap(op.unsqueeze_(this.handle, dim));
+    return Tensor.wrap(callOp(op.unsqueeze_, this.handle, dim));
   }
 
   // ---- printing -----------------------------------------------------------------------
@@ -930,21 +930,20 @@ export function handleOf(value: unknown, what: string): Handle {
   return value.handle;
 }
 
-type Op = (...args: unknown[]) => NativeValue;
-
-function binary(self: Tensor, other: unknown, tensorOp: Op, scalarOp: Op, alpha?: number): Tensor {
+/** One op of a Tensor-and-Tensor / Tensor-and-number pair, picked by the type of other. */
+function binary(self: Tensor, other: unknown, tensorOp: number, scalarOp: number, alpha?: number): Tensor {
   if (other instanceof Tensor) {
-    return Tensor.wrap(alpha === undefined ? tensorOp(self.handle, other.handle) : tensorOp(self.handle, other.handle, alpha));
+    return Tensor.wrap(alpha === undefined ? callOp(tensorOp, self.handle, other.handle) : callOp(tensorOp, self.handle, other.handle, alpha));
   }
   if (typeof other === 'number' || typeof other === 'boolean') {
-    return Tensor.wrap(alpha === undefined ? scalarOp(self.handle, other) : scalarOp(self.handle, other, alpha));
+    return Tensor.wrap(alpha === undefined ? callOp(scalarOp, self.handle, other) : callOp(scalarOp, self.handle, other, alpha));
   }
   throw new TypeError(`other must be a Tensor or a number, got ${other === null ? 'null' : typeof other}`);
 }
 
-const scalarTensor = aten('aten::scalar_tensor');
+const { scalarTensor } = atenOps({ scalarTensor: 'aten::scalar_tensor' });
 
 /** A zero-dimensional tensor of `value` with self's dtype and device. */
 function scalarLike(self: Tensor, value: number): Tensor {
-  return Tensor.wrap(scalarTensor(value, native.dtype(self.handle), undefined, native.device(self.handle)));
+  return Tensor.wrap(callOp(scalarTensor, value, native.dtype(self.handle), undefined, native.device(self.handle)));
 }

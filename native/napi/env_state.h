@@ -16,6 +16,7 @@ struct EnvState {
   Napi::FunctionReference torchError;  // lib/torch/errors.ts TorchError
   std::vector<std::unique_ptr<OpEntry>> ops;
   HandleTable handles;
+  std::vector<c10::IValue> spareStack;  // reused by callOp
 };
 
 inline EnvState& envState(Napi::Env env) { return *env.GetInstanceData<EnvState>(); }

@@ -77,14 +77,20 @@ std::string argLabel(const ArgSpec& spec, const OpEntry& op) {
 }  // namespace
 
 c10::IValue toIValue(Napi::Env env, const Napi::Value& value, const ArgSpec& spec, const OpEntry& op) {
-  if (value.IsUndefined() || value.IsNull()) {
-    if (value.IsUndefined() && spec.defaultValue) return *spec.defaultValue;
+  // One type query per argument: this runs for every argument of every op.
+  const napi_valuetype type = value.Type();
+  if (type == napi_undefined || type == napi_null) {
+    if (type == napi_undefined && spec.defaultValue) return *spec.defaultValue;
     if (spec.optional) return c10::IValue();
     throwTypeError(env, op.name + "(): missing argument '" + spec.name + "' (" + argKindName(spec.kind) + ")");
   }
   switch (spec.kind) {
-    case ArgKind::Tensor:
-      return tensorOf(env, value, argLabel(spec, op).c_str());
+    case ArgKind::Tensor: {
+      if (type != napi_number) wrongType(env, spec, op, value);
+      const at::Tensor* tensor = findTensor(env, value);
+      if (!tensor) throw DisposedError(argLabel(spec, op) + " was disposed and can no longer be used");
+      return *tensor;
+    }
     case ArgKind::TensorList: {
       const Napi::Array array = arrayArg(env, value, spec, op);
       c10::List<at::Tensor> list;

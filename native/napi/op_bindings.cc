@@ -37,7 +37,19 @@ Napi::Value callOp(const Napi::CallbackInfo& info) {
   if (given > op.args.size()) {
     throwTypeError(env, op.name + "() takes " + std::to_string(op.args.size()) + " arguments, got " + std::to_string(given));
   }
+  // Borrow the environment's spare stack so a call allocates no vector; a nested call (a
+  // getter on an argument array running JS) simply finds none and makes its own.
+  EnvState& state = envState(env);
   torch::jit::Stack stack;
+  stack.swap(state.spareStack);
+  struct ReturnStack {
+    torch::jit::Stack& stack;
+    EnvState& state;
+    ~ReturnStack() {
+      stack.clear();
+      if (state.spareStack.capacity() < stack.capacity()) state.spareStack.swap(stack);
+    }
+  } giveBack{stack, state};
   stack.reserve(op.args.size());
   for (size_t i = 0; i < op.args.size(); ++i) {
     stack.push_back(toIValue(env, i < given ? info[i + 1] : env.Undefined(), op.args[i], op));

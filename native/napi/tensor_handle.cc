@@ -63,6 +63,10 @@ Napi::Value wrapTensor(Napi::Env env, at::Tensor tensor) {
   return Napi::Number::New(env, handle);
 }
 
+const at::Tensor* findTensor(Napi::Env env, const Napi::Value& value) {
+  return envState(env).handles.find(value.As<Napi::Number>().DoubleValue());
+}
+
 const at::Tensor& tensorOf(Napi::Env env, const Napi::Value& value, const char* what) {
   if (!value.IsNumber()) throwTypeError(env, std::string(what) + " must be a Tensor");
   const at::Tensor* tensor = envState(env).handles.find(value.As<Napi::Number>().DoubleValue());

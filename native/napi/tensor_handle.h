@@ -43,6 +43,9 @@ class HandleTable {
 // A fresh handle for `tensor` (undefined tensors become null).
 Napi::Value wrapTensor(Napi::Env env, at::Tensor tensor);
 
+// The live tensor behind a number `value`, or nullptr when that handle was disposed.
+const at::Tensor* findTensor(Napi::Env env, const Napi::Value& value);
+
 // The live tensor behind `value`: TypeError when it is no handle, DISPOSED when disposed.
 const at::Tensor& tensorOf(Napi::Env env, const Napi::Value& value, const char* what);
 
