@@ -3,15 +3,17 @@
 // backward). Prints µs per op and the ratio (below 1 means plm-torch is faster).
 // Node runs its ops as a training loop should, inside torch.tidy (100 ops a scope), and
 // also without a scope, where each result is left to the GC backstop and then disposed.
-import { spawnSync } from 'node:child_process';
+// Both sides run libtorch on one thread and are timed in process CPU time, taking turns,
+// so that what other processes do to a shared machine does not count.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { torch } from '../lib/index.js';
 import { packageRoot } from '../lib/native.js';
 
-const ROUNDS = 5;
-const ITERATIONS = { add16: 200_000, matmul8: 100_000, chain20: 5_000 };
+const ROUNDS = 8;
+const ITERATIONS = { add16: 100_000, matmul8: 50_000, chain20: 2_000 };
 const PER_SCOPE = 100;
 
 function timeNode(name: keyof typeof ITERATIONS, scoped: boolean): number {
@@ -34,19 +36,18 @@ function timeNode(name: keyof typeof ITERATIONS, scoped: boolean): number {
   const opsPerCall = scoped && name !== 'chain20' ? PER_SCOPE : 1;
   const calls = n / opsPerCall;
   for (let i = 0; i < calls / 10; i++) run();
-  let best = Infinity;
-  for (let r = 0; r < ROUNDS; r++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) run();
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e3 / n);
-  }
+  const start = process.cpuUsage();
+  for (let i = 0; i < calls; i++) run();
+  const used = process.cpuUsage(start);
   // The chain counts 20 forward ops (10 mul, 10 tanh) plus sum and backward: per chain.
-  return best;
+  return (used.user + used.system) / n;
 }
 
+// Python answers one timing request a line ("name n" → µs per op), so that the two
+// runtimes can take turns many times and machine noise hits both alike.
 const PYTHON = `
-import time, torch, json, sys
-torch.set_num_threads(${torch.getNumThreads()})
+import time, torch, sys
+torch.set_num_threads(1)
 a = torch.randn(16); m = torch.randn(8, 8); w = torch.randn(16, requires_grad=True)
 def add16(): a.add(a)
 def matmul8(): m.matmul(m)
@@ -54,28 +55,49 @@ def chain20():
     x = w
     for i in range(10): x = x.mul(1.01).tanh()
     x.sum().backward(); w.grad = None
-out = {}
-for name, n in ${JSON.stringify(ITERATIONS)}.items():
-    f = globals()[name]
+for line in sys.stdin:
+    name, n = line.split(); n = int(n); f = globals()[name]
     for i in range(n // 10): f()
-    best = float('inf')
-    for r in range(${ROUNDS}):
-        t = time.perf_counter()
-        for i in range(n): f()
-        best = min(best, (time.perf_counter() - t) * 1e6 / n)
-    out[name] = best
-print(json.dumps(out))
+    t = time.process_time()
+    for i in range(n): f()
+    print((time.process_time() - t) * 1e6 / n, flush=True)
 `;
 
-function timePython(): Record<string, number> | undefined {
-  const python = process.env.PLM_TORCH_PYTHON ?? join(packageRoot, '.venv/bin/python');
-  if (!existsSync(python)) return undefined;
-  const result = spawnSync(python, ['-c', PYTHON], { encoding: 'utf8' });
-  if (result.status !== 0) {
-    process.stderr.write(`Python PyTorch could not run: ${result.stderr}\n`);
-    return undefined;
+class PythonPeer {
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #lines: string[] = [];
+  #waiting: ((line: string) => void) | undefined;
+
+  constructor(python: string) {
+    this.#child = spawn(python, ['-c', PYTHON]);
+    let buffer = '';
+    this.#child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (this.#waiting) {
+          const resolve = this.#waiting;
+          this.#waiting = undefined;
+          resolve(line);
+        } else this.#lines.push(line);
+      }
+    });
   }
-  return JSON.parse(result.stdout.trim().split('\n').pop()!) as Record<string, number>;
+
+  time(name: string, n: number): Promise<number> {
+    this.#child.stdin.write(`${name} ${n}\n`);
+    return new Promise((resolve) => {
+      const ready = this.#lines.shift();
+      if (ready !== undefined) resolve(Number(ready));
+      else this.#waiting = (line) => resolve(Number(line));
+    });
+  }
+
+  close(): void {
+    this.#child.stdin.end();
+  }
 }
 
 const labels: Record<keyof typeof ITERATIONS, string> = {
@@ -84,21 +106,26 @@ const labels: Record<keyof typeof ITERATIONS, string> = {
   chain20: 'chain of 20 ops + backward',
 };
 
+torch.setNumThreads(1);
+const pythonPath = process.env.PLM_TORCH_PYTHON ?? join(packageRoot, '.venv/bin/python');
+const peer = existsSync(pythonPath) ? new PythonPeer(pythonPath) : undefined;
 const node: Record<string, number> = {};
 const unscoped: Record<string, number> = {};
 const python: Record<string, number> = {};
-// Alternate the two so that machine noise hits both alike.
-for (let round = 0; round < 2; round++) {
+const best = (table: Record<string, number>, key: string, value: number) => {
+  table[key] = Math.min(table[key] ?? Infinity, value);
+};
+for (let round = 0; round < ROUNDS; round++) {
   for (const name of Object.keys(ITERATIONS) as (keyof typeof ITERATIONS)[]) {
-    node[name] = Math.min(node[name] ?? Infinity, timeNode(name, true));
-    unscoped[name] = Math.min(unscoped[name] ?? Infinity, timeNode(name, false));
+    best(node, name, timeNode(name, true));
+    if (peer) best(python, name, await peer.time(name, ITERATIONS[name]));
+    best(unscoped, name, timeNode(name, false));
   }
-  const py = timePython();
-  if (py) for (const [k, v] of Object.entries(py)) python[k] = Math.min(python[k] ?? Infinity, v);
 }
+peer?.close();
 
 const info = torch.runtimeInfo();
-process.stdout.write(`op overhead: plm-torch (Node ${process.versions.node}) vs Python PyTorch, libtorch ${info.version}, ${info.threads} threads\n`);
+process.stdout.write(`op overhead (CPU µs per op): plm-torch (Node ${process.versions.node}) vs Python PyTorch, libtorch ${info.version}, 1 thread\n`);
 process.stdout.write(
   `${'op'.padEnd(30)} ${'in tidy µs'.padStart(11)} ${'no scope µs'.padStart(12)} ${'PyTorch µs'.padStart(11)} ${'ratio (tidy)'.padStart(13)} ${'ratio (no scope)'.padStart(17)}\n`,
 );

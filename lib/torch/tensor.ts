@@ -177,6 +177,8 @@ export class Tensor implements Scoped {
   readonly handle: Handle;
   /** @internal Set by torch.keep(): no scope frees this tensor. */
   kept = false;
+  /** @internal Set by dispose(). */
+  released = false;
 
   /** @internal Tensors come from torch.* functions and methods, not from this constructor. */
   constructor(handle: Handle) {
@@ -382,11 +384,12 @@ export class Tensor implements Scoped {
 
   /** Frees the tensor now (idempotent). Later use throws a TorchError with code DISPOSED. */
   dispose(): void {
+    this.released = true;
     native.dispose(this.handle);
   }
 
   [Symbol.dispose](): void {
-    native.dispose(this.handle);
+    this.dispose();
   }
 
   // ---- autograd -----------------------------------------------------------------------
