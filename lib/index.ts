@@ -1,5 +1,8 @@
 // plm-torch: libtorch tensors and autograd for Node.js, and on them BERT-style pretraining,
 // domain adaptation and fine-tuning.
 export * as torch from './torch/index.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as io from './io/index.js';
 export { Tensor, TorchError } from './torch/index.js';
 export type { DType, Device, TensorOptions } from './torch/index.js';

@@ -9,6 +9,14 @@ export type Handle = number;
 /** What an operator call can give back. */
 export type NativeValue = Handle | null | undefined | number | boolean | string | NativeValue[];
 
+/** Where one tensor's bytes lie in a file. */
+export interface FileSlice {
+  offset: number;
+  length: number;
+  shape: number[];
+  dtype: number;
+}
+
 export interface RuntimeInfo {
   version: string;
   linkedRoot: string;
@@ -56,6 +64,7 @@ export interface NativeBinding {
   retainGrad(handle: Handle): void;
   gradFn(handle: Handle): string | null;
   isContiguous(handle: Handle): boolean;
+  setData(handle: Handle, source: Handle): void;
   backward(tensors: Handle[], grads: (Handle | null)[], retainGraph: boolean | undefined, createGraph: boolean): void;
   autogradGrad(
     outputs: Handle[],
@@ -75,6 +84,36 @@ export interface NativeBinding {
   cudaSynchronize(device?: number): void;
   runtime(): RuntimeInfo;
   matmulGflops(dtype: string, device: string, n: number, seconds: number): number;
+  adamwStep(
+    params: Handle[],
+    grads: Handle[],
+    expAvgs: Handle[],
+    expAvgSqs: Handle[],
+    maxExpAvgSqs: Handle[],
+    steps: number[],
+    options: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; amsgrad: boolean; maximize: boolean },
+  ): void;
+  sgdStep(
+    params: Handle[],
+    grads: Handle[],
+    momentumBuffers: (Handle | null)[],
+    options: { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean; maximize: boolean },
+  ): (Handle | null)[];
+  lambStep(
+    params: Handle[],
+    grads: Handle[],
+    expAvgs: Handle[],
+    expAvgSqs: Handle[],
+    steps: number[],
+    options: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; biasCorrection: boolean; gradScale: number; trustRatio: boolean },
+  ): void;
+  totalNorm(grads: Handle[], normType: number): number;
+  clipGradNorm(grads: Handle[], maxNorm: number, normType: number, errorIfNonfinite: boolean): number;
+  readTensors(path: string, slices: FileSlice[]): Handle[];
+  readTensorsAsync(path: string, slices: FileSlice[]): Promise<Handle[]>;
+  writeTensors(path: string, header: Buffer, tensors: Handle[]): void;
+  writeTensorsAsync(path: string, header: Buffer, tensors: Handle[]): Promise<void>;
+  loadPickle(path: string): [string[], Handle[]];
 }
 
 /** The package root: dist/lib/native.js lies two folders below it. */

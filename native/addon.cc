@@ -3,7 +3,9 @@
 
 #include "napi/autograd_bindings.h"
 #include "napi/env_state.h"
+#include "napi/io_bindings.h"
 #include "napi/op_bindings.h"
+#include "napi/optim_bindings.h"
 #include "napi/runtime_bindings.h"
 #include "napi/tensor_bindings.h"
 #include "napi/tensor_handle.h"
@@ -17,6 +19,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   plm::registerOpBindings(env, exports);
   plm::registerAutogradBindings(env, exports);
   plm::registerRuntimeBindings(env, exports);
+  plm::registerOptimBindings(env, exports);
+  plm::registerIoBindings(env, exports);
   return exports;
 }
 

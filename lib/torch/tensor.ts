@@ -165,6 +165,7 @@ const op = atenOps({
   addcdiv_: 'aten::addcdiv_',
   lerp_: 'aten::lerp_.Scalar',
   unsqueeze_: 'aten::unsqueeze_',
+  erfinv_: 'aten::erfinv_',
   requiresGrad_: 'aten::requires_grad_',
 });
 
@@ -378,6 +379,14 @@ export class Tensor implements Scoped {
   /** A tensor sharing this one's storage, outside the autograd graph. */
   detach(): Tensor {
     return Tensor.wrap(callOp(op.detach, this.handle));
+  }
+
+  /**
+   * Takes `source`'s data, dtype and device while keeping this tensor's identity, as
+   * PyTorch's `param.data = source`: what holds this tensor (an optimizer) keeps working.
+   */
+  setData(source: Tensor): void {
+    native.setData(this.handle, handleOf(source, 'source'));
   }
 
   // ---- memory -------------------------------------------------------------------------
@@ -908,6 +917,10 @@ export class Tensor implements Scoped {
 
   lerp_(end: Tensor, weight: number): Tensor {
     return Tensor.wrap(callOp(op.lerp_, this.handle, handleOf(end, 'end'), weight));
+  }
+
+  erfinv_(): Tensor {
+    return Tensor.wrap(callOp(op.erfinv_, this.handle));
   }
 
   unsqueeze_(dim: number): Tensor {

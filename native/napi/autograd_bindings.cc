@@ -10,26 +10,13 @@
 namespace plm {
 namespace {
 
-std::vector<at::Tensor> tensorList(Napi::Env env, const Napi::Value& value, const char* what, bool allowNull) {
-  if (!value.IsArray()) throwTypeError(env, std::string(what) + " must be an array of Tensors");
-  const Napi::Array array = value.As<Napi::Array>();
-  std::vector<at::Tensor> tensors;
-  tensors.reserve(array.Length());
-  for (uint32_t i = 0; i < array.Length(); ++i) {
-    const Napi::Value element = array.Get(i);
-    if (allowNull && (element.IsNull() || element.IsUndefined())) tensors.emplace_back();
-    else tensors.push_back(tensorOf(env, element, what));
-  }
-  return tensors;
-}
-
 bool flag(const Napi::Value& value) { return value.IsBoolean() && value.As<Napi::Boolean>().Value(); }
 
 // backward(tensors, grads, retainGraph, createGraph)
 Napi::Value backward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const auto tensors = tensorList(env, info[0], "tensors", false);
-  const auto grads = tensorList(env, info[1], "gradient", true);
+  const auto tensors = tensorsOf(env, info[0], "tensors");
+  const auto grads = tensorsOf(env, info[1], "gradient", true);
   for (size_t i = 0; i < tensors.size(); ++i) {
     if (!tensors[i].requires_grad()) {
       throw makeTorchError(env, "backward(): the tensor does not require grad and has no grad_fn", "TORCH_ERROR");
@@ -48,9 +35,9 @@ Napi::Value backward(const Napi::CallbackInfo& info) {
 // grad(outputs, inputs, gradOutputs, retainGraph, createGraph, allowUnused) → (Tensor|null)[]
 Napi::Value grad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const auto outputs = tensorList(env, info[0], "outputs", false);
-  const auto inputs = tensorList(env, info[1], "inputs", false);
-  const auto gradOutputs = tensorList(env, info[2], "gradOutputs", true);
+  const auto outputs = tensorsOf(env, info[0], "outputs");
+  const auto inputs = tensorsOf(env, info[1], "inputs");
+  const auto gradOutputs = tensorsOf(env, info[2], "gradOutputs", true);
   std::optional<bool> retainGraph;
   if (info[3].IsBoolean()) retainGraph = flag(info[3]);
   const auto grads = torch::autograd::grad(outputs, inputs, gradOutputs, retainGraph, flag(info[4]), flag(info[5]));

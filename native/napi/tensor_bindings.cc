@@ -145,6 +145,15 @@ Napi::Value gradFn(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), fn->name());
 }
 
+// setData(tensor, source): the tensor takes the source's data, dtype and device while
+// keeping its identity (same handle, same autograd leaf), as PyTorch's `param.data = ...`.
+Napi::Value setData(const Napi::CallbackInfo& info) {
+  at::Tensor t = self(info);
+  const at::Tensor& source = tensorOf(info.Env(), info[1], "source");
+  t.set_data(source.detach());
+  return info.Env().Undefined();
+}
+
 Napi::Value isContiguous(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), self(info).is_contiguous());
 }
@@ -180,6 +189,7 @@ void registerTensorBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("setGrad", Napi::Function::New<guarded<setGrad>>(env, "setGrad"));
   exports.Set("retainGrad", Napi::Function::New<guarded<retainGrad>>(env, "retainGrad"));
   exports.Set("gradFn", Napi::Function::New<guarded<gradFn>>(env, "gradFn"));
+  exports.Set("setData", Napi::Function::New<guarded<setData>>(env, "setData"));
   exports.Set("isContiguous", Napi::Function::New<guarded<isContiguous>>(env, "isContiguous"));
   exports.Set("dtypeCodes", Napi::Function::New<guarded<dtypeCodes>>(env, "dtypeCodes"));
 }

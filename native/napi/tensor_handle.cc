@@ -74,6 +74,19 @@ const at::Tensor& tensorOf(Napi::Env env, const Napi::Value& value, const char* 
   return *tensor;
 }
 
+std::vector<at::Tensor> tensorsOf(Napi::Env env, const Napi::Value& value, const char* what, bool allowNull) {
+  if (!value.IsArray()) throwTypeError(env, std::string(what) + " must be an array of Tensors");
+  const Napi::Array array = value.As<Napi::Array>();
+  std::vector<at::Tensor> tensors;
+  tensors.reserve(array.Length());
+  for (uint32_t i = 0; i < array.Length(); ++i) {
+    const Napi::Value element = array.Get(i);
+    if (allowNull && (element.IsNull() || element.IsUndefined())) tensors.emplace_back();
+    else tensors.push_back(tensorOf(env, element, what));
+  }
+  return tensors;
+}
+
 namespace {
 
 // dispose(handle): idempotent, so the GC backstop may run after an explicit dispose.

@@ -49,6 +49,9 @@ const at::Tensor* findTensor(Napi::Env env, const Napi::Value& value);
 // The live tensor behind `value`: TypeError when it is no handle, DISPOSED when disposed.
 const at::Tensor& tensorOf(Napi::Env env, const Napi::Value& value, const char* what);
 
+// The tensors of a JS array of handles; with allowNull, null/undefined become undefined tensors.
+std::vector<at::Tensor> tensorsOf(Napi::Env env, const Napi::Value& value, const char* what, bool allowNull = false);
+
 void registerTensorHandle(Napi::Env env, Napi::Object exports);
 
 }  // namespace plm

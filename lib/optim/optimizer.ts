@@ -1,0 +1,134 @@
+// The optimizer base: parameter groups with their own hyperparameters, per-parameter state,
+// and a state dict in PyTorch's layout (parameters by index) for exact resume.
+import { native, type Handle } from '../native.js';
+import { keep } from '../torch/scope.js';
+import { Tensor } from '../torch/tensor.js';
+
+export interface GroupInput<O> {
+  params: Iterable<Tensor>;
+  options?: Partial<O>;
+}
+
+export type ParamGroup<O> = O & { params: Tensor[] };
+
+export type StateValue = Tensor | number;
+export type ParamState = Record<string, StateValue>;
+
+export interface OptimizerStateDict<O> {
+  state: Record<number, ParamState>;
+  paramGroups: (O & { params: number[] })[];
+}
+
+function isGroupInput<O>(value: unknown): value is GroupInput<O> {
+  return typeof value === 'object' && value !== null && 'params' in value && !(value instanceof Tensor);
+}
+
+export abstract class Optimizer<O extends { lr: number }> {
+  readonly defaults: O;
+  readonly paramGroups: ParamGroup<O>[];
+  readonly state = new Map<Tensor, ParamState>();
+
+  constructor(params: Iterable<Tensor> | GroupInput<O>[], defaults: O) {
+    this.defaults = defaults;
+    const list = [...(params as Iterable<Tensor | GroupInput<O>>)];
+    const groups: GroupInput<O>[] = list.length > 0 && isGroupInput<O>(list[0]) ? (list as GroupInput<O>[]) : [{ params: list as Tensor[] }];
+    const seen = new Set<Tensor>();
+    this.paramGroups = groups.map((group, g) => {
+      const tensors = [...group.params];
+      for (const [i, p] of tensors.entries()) {
+        if (!(p instanceof Tensor)) throw new TypeError(`param group ${g}: params[${i}] is not a Tensor`);
+        if (!p.isFloatingPoint()) throw new TypeError(`param group ${g}: params[${i}] is ${p.dtype}; only floating-point tensors can be optimized`);
+        if (seen.has(p)) throw new Error(`param group ${g}: params[${i}] appears in more than one group`);
+        seen.add(p);
+      }
+      return { ...defaults, ...group.options, params: tensors };
+    });
+    if (seen.size === 0) throw new Error('the optimizer got an empty parameter list');
+    for (const group of this.paramGroups) this.validate(group);
+  }
+
+  /** Checks a group's hyperparameters; throws RangeError naming the bad one. */
+  protected abstract validate(group: ParamGroup<O>): void;
+
+  abstract step(): void;
+
+  /** Drops the gradients (setToNone, the default, frees them) or zeroes them in place. */
+  zeroGrad(setToNone = true): void {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        if (setToNone) native.setGrad(p.handle, null);
+        else {
+          const g = p.grad;
+          if (g) {
+            g.zero_().dispose();
+            g.dispose();
+          }
+        }
+      }
+    }
+  }
+
+  /** The parameters of a group that have a gradient, with the gradient handles (caller disposes them). */
+  protected withGrads(group: ParamGroup<O>): { params: Tensor[]; grads: Handle[] } {
+    const params: Tensor[] = [];
+    const grads: Handle[] = [];
+    for (const p of group.params) {
+      const g = native.grad(p.handle);
+      if (g === null) continue;
+      params.push(p);
+      grads.push(g);
+    }
+    return { params, grads };
+  }
+
+  /** State tensors belong to no scope: they live as long as the optimizer. */
+  protected stateTensor(t: Tensor): Tensor {
+    return keep(t);
+  }
+
+  stateDict(): OptimizerStateDict<O> {
+    const index = new Map<Tensor, number>();
+    const paramGroups = this.paramGroups.map((group) => {
+      const { params, ...options } = group;
+      return { ...(options as unknown as O), params: params.map((p) => index.set(p, index.size).get(p)!) };
+    });
+    const state: Record<number, ParamState> = {};
+    for (const [p, s] of this.state) {
+      const i = index.get(p);
+      if (i !== undefined) state[i] = { ...s };
+    }
+    return { state, paramGroups };
+  }
+
+  /** Restores hyperparameters and state saved by stateDict(); tensors are copied. */
+  loadStateDict(stateDict: OptimizerStateDict<O>): void {
+    if (stateDict.paramGroups.length !== this.paramGroups.length) {
+      throw new Error(`loaded state dict has ${stateDict.paramGroups.length} parameter groups, the optimizer ${this.paramGroups.length}`);
+    }
+    const byIndex: Tensor[] = [];
+    stateDict.paramGroups.forEach((saved, g) => {
+      const group = this.paramGroups[g]!;
+      if (saved.params.length !== group.params.length) {
+        throw new Error(`parameter group ${g} has ${group.params.length} parameters, the loaded one ${saved.params.length}`);
+      }
+      saved.params.forEach((i, j) => (byIndex[i] = group.params[j]!));
+      const { params: _ignored, ...options } = saved;
+      Object.assign(group, options);
+    });
+    for (const old of this.state.values()) for (const v of Object.values(old)) if (v instanceof Tensor) v.dispose();
+    this.state.clear();
+    for (const [i, saved] of Object.entries(stateDict.state)) {
+      const p = byIndex[Number(i)];
+      if (!p) throw new Error(`loaded state refers to parameter ${i}, which no group holds`);
+      const restored: ParamState = {};
+      for (const [k, v] of Object.entries(saved)) restored[k] = v instanceof Tensor ? this.stateTensor(v.detach().clone().to({ device: p.device })) : v;
+      this.state.set(p, restored);
+    }
+  }
+}
+
+export function checkRange(value: unknown, name: string, min: number, max = Infinity, inclusiveMax = false): void {
+  if (typeof value !== 'number' || !(value >= min) || (inclusiveMax ? value > max : value >= max)) {
+    throw new RangeError(`invalid ${name}: ${String(value)}`);
+  }
+}
