@@ -11,7 +11,6 @@ export class Embedding extends Module {
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   readonly paddingIdx: number | null;
-  readonly weight: Parameter;
 
   constructor(numEmbeddings: number, embeddingDim: number, options: { paddingIdx?: number | null } & Pick<TensorOptions, 'dtype' | 'device'> = {}) {
     super();
@@ -25,8 +24,12 @@ export class Embedding extends Module {
       if (paddingIdx < 0) paddingIdx += numEmbeddings;
     }
     this.paddingIdx = paddingIdx;
-    this.weight = this.registerParameter('weight', new Parameter(empty([numEmbeddings, embeddingDim], { dtype: options.dtype, device: options.device })));
+    this.registerParameter('weight', new Parameter(empty([numEmbeddings, embeddingDim], { dtype: options.dtype, device: options.device })));
     this.resetParameters();
+  }
+
+  get weight(): Parameter {
+    return this.parameter('weight')!;
   }
 
   resetParameters(): void {

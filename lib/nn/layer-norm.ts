@@ -9,8 +9,6 @@ import { Parameter } from './parameter.js';
 export class LayerNorm extends Module {
   readonly normalizedShape: number[];
   readonly eps: number;
-  readonly weight: Parameter | null;
-  readonly bias: Parameter | null;
 
   constructor(normalizedShape: number | number[], options: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } & Pick<TensorOptions, 'dtype' | 'device'> = {}) {
     super();
@@ -18,9 +16,17 @@ export class LayerNorm extends Module {
     this.eps = options.eps ?? 1e-5;
     const affine = options.elementwiseAffine ?? true;
     const factory = { dtype: options.dtype, device: options.device };
-    this.weight = this.registerParameter('weight', affine ? new Parameter(empty(this.normalizedShape, factory)) : null);
-    this.bias = this.registerParameter('bias', affine && options.bias !== false ? new Parameter(empty(this.normalizedShape, factory)) : null);
+    this.registerParameter('weight', affine ? new Parameter(empty(this.normalizedShape, factory)) : null);
+    this.registerParameter('bias', affine && options.bias !== false ? new Parameter(empty(this.normalizedShape, factory)) : null);
     this.resetParameters();
+  }
+
+  get weight(): Parameter | null {
+    return this.parameter('weight');
+  }
+
+  get bias(): Parameter | null {
+    return this.parameter('bias');
   }
 
   resetParameters(): void {

@@ -9,17 +9,23 @@ import { Parameter } from './parameter.js';
 export class Linear extends Module {
   readonly inFeatures: number;
   readonly outFeatures: number;
-  readonly weight: Parameter;
-  readonly bias: Parameter | null;
 
   constructor(inFeatures: number, outFeatures: number, options: { bias?: boolean } & Pick<TensorOptions, 'dtype' | 'device'> = {}) {
     super();
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const factory = { dtype: options.dtype, device: options.device };
-    this.weight = this.registerParameter('weight', new Parameter(empty([outFeatures, inFeatures], factory)));
-    this.bias = this.registerParameter('bias', options.bias === false ? null : new Parameter(empty([outFeatures], factory)));
+    this.registerParameter('weight', new Parameter(empty([outFeatures, inFeatures], factory)));
+    this.registerParameter('bias', options.bias === false ? null : new Parameter(empty([outFeatures], factory)));
     this.resetParameters();
+  }
+
+  get weight(): Parameter {
+    return this.parameter('weight')!;
+  }
+
+  get bias(): Parameter | null {
+    return this.parameter('bias');
   }
 
   resetParameters(): void {

@@ -20,48 +20,79 @@ export class Module {
   readonly #buffers = new Map<string, Tensor>();
   readonly #nonPersistent = new Set<string>();
   readonly #modules = new Map<string, Module>();
+  // Names whose value lives in a same-named field (found, not registered): re-read each time,
+  // so assigning the field later (tying a weight) is seen, as PyTorch's __setattr__ would.
+  readonly #fieldNames = new Set<string>();
 
+  /**
+   * Registers a parameter (or null, for an absent bias) under `name`, or replaces the one
+   * registered there: how weights are tied (decoder.registerParameter('weight', embeddings.weight)).
+   */
   registerParameter<P extends Parameter | null>(name: string, parameter: P): P {
-    checkName(name, this.#parameters, 'parameter');
+    checkName(name, 'parameter');
     if (parameter !== null && !(parameter instanceof Parameter)) throw new TypeError(`registerParameter('${name}'): expected a Parameter`);
+    this.#adoptFields();
+    this.#fieldNames.delete(name);
     this.#parameters.set(name, parameter);
     return parameter;
   }
 
   /** A tensor that is state but not trained (position ids, running statistics). */
   registerBuffer(name: string, tensor: Tensor, options: { persistent?: boolean } = {}): Tensor {
-    checkName(name, this.#buffers, 'buffer');
+    checkName(name, 'buffer');
     if (!(tensor instanceof Tensor)) throw new TypeError(`registerBuffer('${name}'): expected a Tensor`);
     keep(tensor);
     this.#buffers.set(name, tensor);
     if (options.persistent === false) this.#nonPersistent.add(name);
+    else this.#nonPersistent.delete(name);
     return tensor;
   }
 
   registerModule<M extends Module>(name: string, module: M): M {
-    checkName(name, this.#modules, 'module');
+    checkName(name, 'module');
     if (!(module instanceof Module)) throw new TypeError(`registerModule('${name}'): expected a Module`);
+    this.#adoptFields();
+    this.#fieldNames.delete(name);
     this.#modules.set(name, module);
     return module;
   }
 
-  /** Own parameters: registered ones, then Parameter fields not registered under another name. */
-  #ownParameters(): [string, Parameter | null][] {
-    const registered = new Set(this.#parameters.values());
-    const found: [string, Parameter | null][] = [...this.#parameters];
+  /** The registered parameter `name` (layers expose theirs as accessors through this). */
+  protected parameter(name: string): Parameter | null {
+    const p = this.#parameters.get(name);
+    if (p === undefined) throw new Error(`${this.constructor.name} has no parameter '${name}'`);
+    return p;
+  }
+
+  /** Takes Module and Parameter fields into the registry in the order they appear. */
+  #adoptFields(): void {
+    const known = new Set<unknown>([...this.#parameters.values(), ...this.#modules.values()]);
     for (const [key, value] of Object.entries(this)) {
-      if (value instanceof Parameter && !registered.has(value) && !this.#parameters.has(key)) found.push([key, value]);
+      if (this.#fieldNames.has(key)) {
+        // A found field that was assigned anew: follow it.
+        if (value instanceof Parameter) this.#parameters.set(key, value);
+        else if (value instanceof Module) this.#modules.set(key, value);
+        continue;
+      }
+      if (known.has(value)) continue;
+      if (value instanceof Parameter && !this.#parameters.has(key)) {
+        this.#parameters.set(key, value);
+        this.#fieldNames.add(key);
+      } else if (value instanceof Module && !this.#modules.has(key)) {
+        this.#modules.set(key, value);
+        this.#fieldNames.add(key);
+      }
     }
-    return found;
+  }
+
+  #ownParameters(): [string, Parameter | null][] {
+    this.#adoptFields();
+    return [...this.#parameters];
   }
 
   namedChildren(): [string, Module][] {
-    const registered = new Set(this.#modules.values());
-    const found: [string, Module][] = [...this.#modules];
-    for (const [key, value] of Object.entries(this)) {
-      if (value instanceof Module && !registered.has(value) && !this.#modules.has(key)) found.push([key, value]);
-    }
-    return found;
+    this.#adoptFields();
+    return [...this.#modules];
   }
 
   children(): Module[] {
@@ -231,9 +262,8 @@ export class Module {
   }
 }
 
-function checkName(name: string, map: Map<string, unknown>, kind: string): void {
+function checkName(name: string, kind: string): void {
   if (typeof name !== 'string' || name === '' || name.includes('.')) {
     throw new TypeError(`${kind} name must be a non-empty string without '.', got ${JSON.stringify(name)}`);
   }
-  if (map.has(name)) throw new Error(`a ${kind} named '${name}' is already registered`);
 }

@@ -104,6 +104,7 @@ const op = atenOps({
   sort: 'aten::sort.stable',
   cumsum: 'aten::cumsum',
   view: 'aten::view',
+  viewDtype: 'aten::view.dtype',
   reshape: 'aten::reshape',
   permute: 'aten::permute',
   transpose: 'aten::transpose.int',
@@ -421,7 +422,9 @@ export class Tensor implements Scoped {
 
   // ---- shape and indexing -------------------------------------------------------------
 
-  view(shape: readonly number[] | number, ...rest: number[]): Tensor {
+  /** A view with another shape, or (given a dtype of the same size) the same bytes read as that dtype. */
+  view(shape: readonly number[] | number | DType, ...rest: number[]): Tensor {
+    if (typeof shape === 'string') return Tensor.wrap(callOp(op.viewDtype, this.handle, dtypeCode(shape)));
     return Tensor.wrap(callOp(op.view, this.handle, dims(shape, rest)));
   }
 
