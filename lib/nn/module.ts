@@ -167,12 +167,15 @@ export class Module {
   /**
    * Copies tensors into this module's parameters and buffers by name. Shapes must match;
    * with strict (the default), missing and unexpected keys are an error naming them.
+   * ignoreUnexpected drops keys that old files carry and this model does not keep, such as
+   * a `position_ids` buffer (transformers' _keys_to_ignore_on_load_unexpected).
    */
-  loadStateDict(stateDict: StateDict, options: { strict?: boolean } = {}): LoadResult {
+  loadStateDict(stateDict: StateDict, options: { strict?: boolean; ignoreUnexpected?: readonly RegExp[] } = {}): LoadResult {
     if (stateDict === null || typeof stateDict !== 'object') throw new TypeError('loadStateDict(): expected an object of tensors');
     const own = this.stateDict();
+    const ignored = options.ignoreUnexpected ?? [];
     const missingKeys = Object.keys(own).filter((k) => !(k in stateDict));
-    const unexpectedKeys = Object.keys(stateDict).filter((k) => !(k in own));
+    const unexpectedKeys = Object.keys(stateDict).filter((k) => !(k in own) && !ignored.some((re) => re.test(k)));
     const mismatched: string[] = [];
     for (const [key, target] of Object.entries(own)) {
       const source = stateDict[key];

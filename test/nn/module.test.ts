@@ -87,6 +87,8 @@ t.test('stateDict round trip and strict loading that names the keys', async (t) 
   t.throws(() => b.loadStateDict(partial), /Missing key\(s\) in state_dict: "head.weight"[\s\S]*Unexpected key\(s\) in state_dict: "extra.weight"/);
   const result = b.loadStateDict(partial, { strict: false });
   t.same(result, { missingKeys: ['head.weight'], unexpectedKeys: ['extra.weight'] });
+  const old = { ...a.stateDict(), 'layer.0.position_ids': torch.arange(5).view(1, -1) };
+  t.same(b.loadStateDict(old, { ignoreUnexpected: [/position_ids$/] }), { missingKeys: [], unexpectedKeys: [] }, 'an old buffer is ignored');
   const wrong = { ...a.stateDict(), 'embed.weight': torch.zeros([11, 4]) };
   t.throws(() => b.loadStateDict(wrong, { strict: false }), /size mismatch for embed.weight: copying a param with shape \[11, 4\] from checkpoint, the shape in current model is \[10, 4\]/);
 });
