@@ -1,0 +1,93 @@
+import { Linear } from '../../nn/linear.js';
+import { Module } from '../../nn/module.js';
+import type { Embedding } from '../../nn/embedding.js';
+import { zeros_ } from '../../nn/init.js';
+import { crossEntropy } from '../../torch/functional.js';
+import type { Tensor } from '../../torch/tensor.js';
+import type { BertConfig } from './config.js';
+import { BertLMPredictionHead } from './heads.js';
+import { mlmHead } from './mlm.js';
+import { BertModel, type BertInputs, type BertModelOutput } from './model.js';
+import { BertPreTrainedModel } from './pretrained.js';
+
+export interface PreTrainingInputs extends BertInputs {
+  /** Original ids at masked positions, -100 elsewhere. */
+  labels?: Tensor | null;
+  /** 0: B follows A, 1: B is random. */
+  nextSentenceLabel?: Tensor | null;
+  /** With labels, run the MLM head on masked positions only (default true). */
+  maskedPositionsOnly?: boolean;
+}
+
+export interface PreTrainingOutput extends Omit<BertModelOutput, 'poolerOutput' | 'lastHiddenState'> {
+  loss: Tensor | null;
+  mlmLoss: Tensor | null;
+  nspLoss: Tensor | null;
+  predictionLogits: Tensor;
+  seqRelationshipLogits: Tensor;
+}
+
+class BertPreTrainingHeads extends Module {
+  readonly predictions: BertLMPredictionHead;
+  readonly seqRelationship: Linear;
+
+  constructor(config: BertConfig, wordEmbeddings: BertModel['embeddings']['wordEmbeddings']) {
+    super();
+    this.predictions = this.registerModule('predictions', new BertLMPredictionHead(config, wordEmbeddings.weight));
+    this.seqRelationship = this.registerModule('seq_relationship', new Linear(config.fields.hidden_size, 2));
+  }
+}
+
+/** BERT with both pretraining heads: loss = MLM loss + NSP loss. */
+export class BertForPreTraining extends BertPreTrainedModel {
+  readonly bert: BertModel;
+  readonly cls: BertPreTrainingHeads;
+
+  constructor(config: BertConfig) {
+    super(config);
+    this.bert = this.registerModule('bert', new BertModel(config));
+    this.cls = this.registerModule('cls', new BertPreTrainingHeads(config, this.bert.embeddings.wordEmbeddings));
+    this.initWeights();
+  }
+
+  override get basePrefix(): string {
+    return 'bert.';
+  }
+
+  override get tiedKeys(): string[] {
+    return ['cls.predictions.decoder.weight', 'cls.predictions.decoder.bias'];
+  }
+
+  get wordEmbeddings(): Embedding {
+    return this.bert.embeddings.wordEmbeddings;
+  }
+
+  protected override initHeads(): void {
+    zeros_(this.cls.predictions.bias);
+  }
+
+  protected override retie(): void {
+    this.cls.predictions.tie(this.wordEmbeddings.weight);
+  }
+
+  protected override resizeHeads(_old: number, n: number): void {
+    this.cls.predictions.setBias(BertPreTrainedModel.resizedBias(this.cls.predictions.bias, n), this.wordEmbeddings.weight);
+  }
+
+  forward(inputs: PreTrainingInputs): PreTrainingOutput {
+    const out = this.bert.forward(inputs);
+    const mlm = mlmHead(this.cls.predictions, out.lastHiddenState, inputs.labels, inputs.maskedPositionsOnly ?? true, this.config.fields.vocab_size);
+    const seqRelationshipLogits = this.cls.seqRelationship.forward(out.poolerOutput!);
+    const nspLoss = inputs.nextSentenceLabel ? crossEntropy(seqRelationshipLogits.view(-1, 2), inputs.nextSentenceLabel.view(-1)) : null;
+    const loss = mlm.loss && nspLoss ? mlm.loss.add(nspLoss) : null;
+    return {
+      loss,
+      mlmLoss: mlm.loss,
+      nspLoss,
+      predictionLogits: mlm.logits,
+      seqRelationshipLogits,
+      ...(out.hiddenStates ? { hiddenStates: out.hiddenStates } : {}),
+      ...(out.attentions ? { attentions: out.attentions } : {}),
+    };
+  }
+}

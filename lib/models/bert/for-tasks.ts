@@ -1,0 +1,157 @@
+// Fine-tuning heads: next sentence prediction, sequence classification (single-label,
+// multi-label, regression), token classification and extractive question answering.
+import { Dropout } from '../../nn/activations.js';
+import type { Embedding } from '../../nn/embedding.js';
+import { Linear } from '../../nn/linear.js';
+import { Module } from '../../nn/module.js';
+import { binaryCrossEntropyWithLogits, crossEntropy, mseLoss } from '../../torch/functional.js';
+import type { Tensor } from '../../torch/tensor.js';
+import type { BertConfig, ProblemType } from './config.js';
+import { BertModel, type BertInputs, type BertModelOutput } from './model.js';
+import { BertPreTrainedModel } from './pretrained.js';
+
+export interface TaskOutput extends Omit<BertModelOutput, 'poolerOutput' | 'lastHiddenState'> {
+  loss: Tensor | null;
+  logits: Tensor;
+}
+
+function extras(out: BertModelOutput): Pick<BertModelOutput, 'hiddenStates' | 'attentions'> {
+  return { ...(out.hiddenStates ? { hiddenStates: out.hiddenStates } : {}), ...(out.attentions ? { attentions: out.attentions } : {}) };
+}
+
+abstract class BertTaskModel extends BertPreTrainedModel {
+  readonly bert: BertModel;
+
+  constructor(config: BertConfig, addPoolingLayer: boolean) {
+    super(config);
+    this.bert = this.registerModule('bert', new BertModel(config, { addPoolingLayer }));
+  }
+
+  override get basePrefix(): string {
+    return 'bert.';
+  }
+
+  get wordEmbeddings(): Embedding {
+    return this.bert.embeddings.wordEmbeddings;
+  }
+}
+
+class BertOnlyNSPHead extends Module {
+  readonly seqRelationship: Linear;
+
+  constructor(config: BertConfig) {
+    super();
+    this.seqRelationship = this.registerModule('seq_relationship', new Linear(config.fields.hidden_size, 2));
+  }
+}
+
+export class BertForNextSentencePrediction extends BertTaskModel {
+  readonly cls: BertOnlyNSPHead;
+
+  constructor(config: BertConfig) {
+    super(config, true);
+    this.cls = this.registerModule('cls', new BertOnlyNSPHead(config));
+    this.initWeights();
+  }
+
+  forward(inputs: BertInputs & { labels?: Tensor | null }): TaskOutput {
+    const out = this.bert.forward(inputs);
+    const logits = this.cls.seqRelationship.forward(out.poolerOutput!);
+    const loss = inputs.labels ? crossEntropy(logits.view(-1, 2), inputs.labels.view(-1)) : null;
+    return { loss, logits, ...extras(out) };
+  }
+}
+
+export class BertForSequenceClassification extends BertTaskModel {
+  readonly dropout: Dropout;
+  readonly classifier: Linear;
+
+  constructor(config: BertConfig) {
+    super(config, true);
+    const c = config.fields;
+    this.dropout = this.registerModule('dropout', new Dropout(c.classifier_dropout ?? c.hidden_dropout_prob));
+    this.classifier = this.registerModule('classifier', new Linear(c.hidden_size, config.numLabels));
+    this.initWeights();
+  }
+
+  /** As transformers decides it when problem_type is unset. */
+  problemType(labels: Tensor): ProblemType {
+    if (this.config.fields.problem_type) return this.config.fields.problem_type;
+    if (this.config.numLabels === 1) return 'regression';
+    return labels.dtype === 'int64' || labels.dtype === 'int32' ? 'single_label_classification' : 'multi_label_classification';
+  }
+
+  forward(inputs: BertInputs & { labels?: Tensor | null }): TaskOutput {
+    const out = this.bert.forward(inputs);
+    const logits = this.classifier.forward(this.dropout.forward(out.poolerOutput!));
+    let loss: Tensor | null = null;
+    const labels = inputs.labels;
+    if (labels) {
+      const n = this.config.numLabels;
+      switch (this.problemType(labels)) {
+        case 'regression':
+          loss = n === 1 ? mseLoss(logits.squeeze(), labels.squeeze().to({ dtype: logits.dtype })) : mseLoss(logits, labels.to({ dtype: logits.dtype }));
+          break;
+        case 'single_label_classification':
+          loss = crossEntropy(logits.view(-1, n), labels.view(-1));
+          break;
+        case 'multi_label_classification':
+          loss = binaryCrossEntropyWithLogits(logits, labels.to({ dtype: logits.dtype }));
+          break;
+      }
+    }
+    return { loss, logits, ...extras(out) };
+  }
+}
+
+export class BertForTokenClassification extends BertTaskModel {
+  readonly dropout: Dropout;
+  readonly classifier: Linear;
+
+  constructor(config: BertConfig) {
+    super(config, false);
+    const c = config.fields;
+    this.dropout = this.registerModule('dropout', new Dropout(c.classifier_dropout ?? c.hidden_dropout_prob));
+    this.classifier = this.registerModule('classifier', new Linear(c.hidden_size, config.numLabels));
+    this.initWeights();
+  }
+
+  forward(inputs: BertInputs & { labels?: Tensor | null }): TaskOutput {
+    const out = this.bert.forward(inputs);
+    const logits = this.classifier.forward(this.dropout.forward(out.lastHiddenState));
+    const loss = inputs.labels ? crossEntropy(logits.view(-1, this.config.numLabels), inputs.labels.view(-1)) : null;
+    return { loss, logits, ...extras(out) };
+  }
+}
+
+export interface QuestionAnsweringOutput extends Omit<BertModelOutput, 'poolerOutput' | 'lastHiddenState'> {
+  loss: Tensor | null;
+  startLogits: Tensor;
+  endLogits: Tensor;
+}
+
+export class BertForQuestionAnswering extends BertTaskModel {
+  readonly qaOutputs: Linear;
+
+  constructor(config: BertConfig) {
+    super(config, false);
+    this.qaOutputs = this.registerModule('qa_outputs', new Linear(config.fields.hidden_size, config.numLabels));
+    this.initWeights();
+  }
+
+  forward(inputs: BertInputs & { startPositions?: Tensor | null; endPositions?: Tensor | null }): QuestionAnsweringOutput {
+    const out = this.bert.forward(inputs);
+    const [start, end] = this.qaOutputs.forward(out.lastHiddenState).split(1, -1) as [Tensor, Tensor];
+    const startLogits = start.squeeze(-1).contiguous();
+    const endLogits = end.squeeze(-1).contiguous();
+    let loss: Tensor | null = null;
+    if (inputs.startPositions && inputs.endPositions) {
+      // Positions outside the sequence are clamped to its length and ignored, as transformers does.
+      const ignored = startLogits.shape[1]!;
+      const s = inputs.startPositions.view(-1).clamp(0, ignored);
+      const e = inputs.endPositions.view(-1).clamp(0, ignored);
+      loss = crossEntropy(startLogits, s, { ignoreIndex: ignored }).add(crossEntropy(endLogits, e, { ignoreIndex: ignored })).div(2);
+    }
+    return { loss, startLogits, endLogits, ...extras(out) };
+  }
+}

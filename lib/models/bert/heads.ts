@@ -1,0 +1,62 @@
+import { LayerNorm } from '../../nn/layer-norm.js';
+import { Linear } from '../../nn/linear.js';
+import { Module } from '../../nn/module.js';
+import { Parameter } from '../../nn/parameter.js';
+import { zeros } from '../../torch/creation.js';
+import type { Tensor } from '../../torch/tensor.js';
+import { activation } from './activation.js';
+import type { BertConfig } from './config.js';
+
+/** dense → activation → LayerNorm, before the vocabulary projection. */
+export class BertPredictionHeadTransform extends Module {
+  readonly dense: Linear;
+  readonly layerNorm: LayerNorm;
+  readonly #act: (x: Tensor) => Tensor;
+
+  constructor(config: BertConfig) {
+    super();
+    const c = config.fields;
+    this.dense = this.registerModule('dense', new Linear(c.hidden_size, c.hidden_size));
+    this.#act = activation(c.hidden_act);
+    this.layerNorm = this.registerModule('LayerNorm', new LayerNorm(c.hidden_size, { eps: c.layer_norm_eps }));
+  }
+
+  forward(hidden: Tensor): Tensor {
+    return this.layerNorm.forward(this.#act(this.dense.forward(hidden)));
+  }
+}
+
+/** The MLM head: transform, then the decoder tied to the word embeddings plus its own bias. */
+export class BertLMPredictionHead extends Module {
+  readonly transform: BertPredictionHeadTransform;
+  readonly decoder: Linear;
+
+  constructor(config: BertConfig, wordEmbeddings: Parameter) {
+    super();
+    const c = config.fields;
+    this.transform = this.registerModule('transform', new BertPredictionHeadTransform(config));
+    this.decoder = this.registerModule('decoder', new Linear(c.hidden_size, c.vocab_size, { bias: false }));
+    this.registerParameter('bias', new Parameter(zeros([c.vocab_size])));
+    this.tie(wordEmbeddings);
+  }
+
+  get bias(): Parameter {
+    return this.parameter('bias')!;
+  }
+
+  /** Ties the decoder weight to the embeddings and its bias to `bias`, as transformers does. */
+  tie(wordEmbeddings: Parameter): void {
+    this.decoder.registerParameter('weight', wordEmbeddings);
+    this.decoder.registerParameter('bias', this.bias);
+  }
+
+  /** Replaces the bias (vocabulary resizing) and re-ties. */
+  setBias(bias: Parameter, wordEmbeddings: Parameter): void {
+    this.registerParameter('bias', bias);
+    this.tie(wordEmbeddings);
+  }
+
+  forward(hidden: Tensor): Tensor {
+    return this.decoder.forward(this.transform.forward(hidden));
+  }
+}

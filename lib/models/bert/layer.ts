@@ -1,0 +1,97 @@
+import { Dropout } from '../../nn/activations.js';
+import { LayerNorm } from '../../nn/layer-norm.js';
+import { Linear } from '../../nn/linear.js';
+import { Module } from '../../nn/module.js';
+import { ModuleList } from '../../nn/containers.js';
+import type { Tensor } from '../../torch/tensor.js';
+import { activation } from './activation.js';
+import { BertAttention } from './attention.js';
+import type { BertConfig } from './config.js';
+
+export class BertIntermediate extends Module {
+  readonly dense: Linear;
+  readonly #act: (x: Tensor) => Tensor;
+
+  constructor(config: BertConfig) {
+    super();
+    this.dense = this.registerModule('dense', new Linear(config.fields.hidden_size, config.fields.intermediate_size));
+    this.#act = activation(config.fields.hidden_act);
+  }
+
+  forward(hidden: Tensor): Tensor {
+    return this.#act(this.dense.forward(hidden));
+  }
+}
+
+export class BertOutput extends Module {
+  readonly dense: Linear;
+  readonly layerNorm: LayerNorm;
+  readonly dropout: Dropout;
+
+  constructor(config: BertConfig) {
+    super();
+    const c = config.fields;
+    this.dense = this.registerModule('dense', new Linear(c.intermediate_size, c.hidden_size));
+    this.layerNorm = this.registerModule('LayerNorm', new LayerNorm(c.hidden_size, { eps: c.layer_norm_eps }));
+    this.dropout = this.registerModule('dropout', new Dropout(c.hidden_dropout_prob));
+  }
+
+  forward(hidden: Tensor, input: Tensor): Tensor {
+    return this.layerNorm.forward(this.dropout.forward(this.dense.forward(hidden)).add(input));
+  }
+}
+
+/** Attention, then the feed-forward block, each with its residual and LayerNorm. */
+export class BertLayer extends Module {
+  readonly attention: BertAttention;
+  readonly intermediate: BertIntermediate;
+  readonly output: BertOutput;
+
+  constructor(config: BertConfig) {
+    super();
+    this.attention = this.registerModule('attention', new BertAttention(config));
+    this.intermediate = this.registerModule('intermediate', new BertIntermediate(config));
+    this.output = this.registerModule('output', new BertOutput(config));
+  }
+
+  forward(hidden: Tensor, attentionMask: Tensor | null, outputAttentions = false): { hidden: Tensor; probs: Tensor | null } {
+    const { output: attended, probs } = this.attention.forward(hidden, attentionMask, outputAttentions);
+    return { hidden: this.output.forward(this.intermediate.forward(attended), attended), probs };
+  }
+}
+
+export class BertEncoder extends Module {
+  readonly layer: ModuleList<BertLayer>;
+
+  constructor(config: BertConfig) {
+    super();
+    this.layer = this.registerModule('layer', new ModuleList(Array.from({ length: config.fields.num_hidden_layers }, () => new BertLayer(config))));
+  }
+
+  forward(hidden: Tensor, attentionMask: Tensor | null, options: { outputHiddenStates?: boolean; outputAttentions?: boolean } = {}) {
+    const hiddenStates: Tensor[] = options.outputHiddenStates ? [hidden] : [];
+    const attentions: Tensor[] = [];
+    let h = hidden;
+    for (const layer of this.layer) {
+      const out = layer.forward(h, attentionMask, options.outputAttentions);
+      h = out.hidden;
+      if (options.outputHiddenStates) hiddenStates.push(h);
+      if (out.probs) attentions.push(out.probs);
+    }
+    return { lastHiddenState: h, hiddenStates: options.outputHiddenStates ? hiddenStates : undefined, attentions: options.outputAttentions ? attentions : undefined };
+  }
+}
+
+/** tanh(dense(h[:, 0])): the [CLS] summary that NSP and classification read. */
+export class BertPooler extends Module {
+  readonly dense: Linear;
+
+  constructor(config: BertConfig) {
+    super();
+    this.dense = this.registerModule('dense', new Linear(config.fields.hidden_size, config.fields.hidden_size));
+  }
+
+  forward(hidden: Tensor): Tensor {
+    return this.dense.forward(hidden.select(1, 0)).tanh();
+  }
+}
