@@ -1,0 +1,64 @@
+// Batches for fine-tuning on {text, textPair?, label}: labels as strings or integers, mapped
+// to class ids in a stable order.
+import { tensor } from '../torch/creation.js';
+import type { Tensor } from '../torch/tensor.js';
+import type { BertTokenizer } from './tokenizer.js';
+
+export interface ClassificationRecord {
+  text: string;
+  textPair?: string;
+  label?: string | number;
+}
+
+export interface ClassificationBatch {
+  inputIds: Tensor;
+  attentionMask: Tensor;
+  tokenTypeIds: Tensor;
+  labels?: Tensor;
+}
+
+/** Class names in a stable order: numbers ascending, then strings sorted. */
+export function labelSet(records: readonly ClassificationRecord[]): (string | number)[] {
+  const labels = [...new Set(records.map((r) => r.label).filter((l): l is string | number => l !== undefined))];
+  return labels.sort((a, b) => (typeof a === typeof b ? (a < b ? -1 : a > b ? 1 : 0) : typeof a === 'number' ? -1 : 1));
+}
+
+export class ClassificationCollator {
+  readonly tokenizer: BertTokenizer;
+  readonly labels: (string | number)[];
+  readonly maxLength: number;
+  readonly padToMultipleOf: number;
+  readonly #ids: Map<string | number, number>;
+
+  constructor(tokenizer: BertTokenizer, labels: readonly (string | number)[], options: { maxLength?: number; padToMultipleOf?: number } = {}) {
+    this.tokenizer = tokenizer;
+    this.labels = [...labels];
+    this.#ids = new Map(this.labels.map((l, i) => [l, i]));
+    this.maxLength = options.maxLength ?? 128;
+    this.padToMultipleOf = options.padToMultipleOf ?? 8;
+  }
+
+  labelId(label: string | number): number {
+    const id = this.#ids.get(label);
+    if (id === undefined) throw new RangeError(`label ${JSON.stringify(label)} is not one of ${JSON.stringify(this.labels)}`);
+    return id;
+  }
+
+  async collate(records: readonly ClassificationRecord[]): Promise<ClassificationBatch> {
+    if (!Array.isArray(records) || records.length === 0) throw new RangeError('collate(): needs at least one record');
+    records.forEach((r, i) => {
+      if (typeof r?.text !== 'string') throw new TypeError(`record ${i} has no text string`);
+    });
+    const encodings = await Promise.all(records.map((r) => this.tokenizer.encode(r.text, r.textPair ?? null, { maxLength: this.maxLength })));
+    const longest = Math.max(...encodings.map((e) => e.ids.length));
+    const length = Math.ceil(longest / this.padToMultipleOf) * this.padToMultipleOf;
+    const pad = (xs: number[], value: number) => [...xs, ...new Array<number>(length - xs.length).fill(value)];
+    const batch: ClassificationBatch = {
+      inputIds: tensor(encodings.map((e) => pad(e.ids, this.tokenizer.padId)), { dtype: 'int64' }),
+      attentionMask: tensor(encodings.map((e) => pad(e.attentionMask, 0)), { dtype: 'int64' }),
+      tokenTypeIds: tensor(encodings.map((e) => pad(e.typeIds, 0)), { dtype: 'int64' }),
+    };
+    if (records.every((r) => r.label !== undefined)) batch.labels = tensor(records.map((r) => this.labelId(r.label!)), { dtype: 'int64' });
+    return batch;
+  }
+}

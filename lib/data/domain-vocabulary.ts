@@ -1,0 +1,38 @@
+// Domain vocabulary extension: the domain corpus's frequent words that the current
+// vocabulary splits into many pieces, best first, ready to add as whole tokens (the model
+// side pairs this with resizeTokenEmbeddings).
+import { createRequire } from 'node:module';
+import type * as TokenizersModule from 'tokenizers';
+
+import { readLines, type CorpusOptions } from './corpus.js';
+import type { BertTokenizer } from './tokenizer.js';
+
+const tokenizers = createRequire(import.meta.url)('tokenizers') as typeof TokenizersModule;
+
+export interface DomainTerm {
+  word: string;
+  frequency: number;
+  /** Pieces the current vocabulary splits the word into. */
+  pieces: number;
+  /** Tokens saved over the corpus by making the word one token: frequency · (pieces − 1). */
+  saving: number;
+}
+
+export async function findDomainTerms(tokenizer: BertTokenizer, files: readonly string[], options: CorpusOptions & { top?: number; minFrequency?: number; minPieces?: number } = {}): Promise<DomainTerm[]> {
+  const top = options.top ?? 100;
+  const minFrequency = options.minFrequency ?? 5;
+  const minPieces = options.minPieces ?? 2;
+  const normalizer = tokenizers.bertNormalizer({ cleanText: true, handleChineseChars: true, stripAccents: tokenizer.lowercase, lowercase: tokenizer.lowercase });
+  const preTokenizer = tokenizers.bertPreTokenizer();
+  const counts = new Map<string, number>();
+  for await (const line of readLines(files, options)) {
+    for (const [word] of preTokenizer.preTokenizeString(normalizer.normalizeString(line))) counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  const candidates = [...counts].filter(([word, n]) => n >= minFrequency && tokenizer.tokenToId(word) === null && /\p{L}/u.test(word));
+  const encodings = await tokenizer.encodeBatch(candidates.map(([w]) => w), { addSpecialTokens: false });
+  return candidates
+    .map(([word, frequency], i) => ({ word, frequency, pieces: encodings[i]!.ids.length, saving: frequency * (encodings[i]!.ids.length - 1) }))
+    .filter((t) => t.pieces >= minPieces)
+    .sort((a, b) => b.saving - a.saving || (a.word < b.word ? -1 : 1))
+    .slice(0, top);
+}

@@ -1,0 +1,50 @@
+import t from 'tap';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { bert, data, torch } from '../../lib/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'plm-cls-'));
+const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'the', 'cell', 'is', 'good', 'bad', 'pro', '##tein', '##s', 'gen', '##ome', 'bind', '##ing', 'a', 'b', 'c', 'd', 'e', 'g', 'i', 'n', 'o', 'p', 'r', 's', 't', '##e', '##i', '##n', '##o', '##r', '##t', '##s', '##g', '##m', '##a'];
+
+t.test('classification batches: string and integer labels, pairs, padding', async (t) => {
+  const tok = data.BertTokenizer.fromVocab([...new Set(VOCAB)]);
+  const records = [
+    { text: 'the cell is good', label: 'pos' },
+    { text: 'the cell is bad', textPair: 'proteins', label: 'neg' },
+    { text: 'genome', label: 'pos' },
+  ];
+  t.same(data.labelSet(records), ['neg', 'pos']);
+  t.same(data.labelSet([{ text: '', label: 2 }, { text: '', label: 0 }, { text: '', label: 'x' }]), [0, 2, 'x']);
+  const collator = new data.ClassificationCollator(tok, data.labelSet(records));
+  const batch = await collator.collate(records);
+  t.same(batch.labels!.toArray(), [1, 0, 1]);
+  t.equal(batch.inputIds.shape[1]! % 8, 0);
+  t.same((batch.tokenTypeIds.toArray() as number[][])[1]!.slice(0, 9), [0, 0, 0, 0, 0, 0, 1, 1, 1]);
+  t.same((batch.attentionMask.toArray() as number[][]).map((r) => r.reduce((a, b) => a + b, 0)), [6, 10, 4]);
+  await t.rejects(collator.collate([{ text: 'the', label: 'neutral' }]), /label "neutral" is not one of \["neg","pos"\]/);
+  await t.rejects(collator.collate([{ label: 'pos' } as unknown as data.ClassificationRecord]), /record 0 has no text string/);
+  const unlabeled = await collator.collate([{ text: 'the cell' }]);
+  t.equal(unlabeled.labels, undefined);
+});
+
+t.test('domain terms: frequent words split into many pieces, best first, and the model follows', async (t) => {
+  const tok = data.BertTokenizer.fromVocab([...new Set(VOCAB)]);
+  const corpus = join(dir, 'domain.txt');
+  writeFileSync(corpus, `${Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 'proteins bind the genome' : 'the protein binding site is good')).join('\n')}\n`);
+  const terms = await data.findDomainTerms(tok, [corpus], { top: 3, minFrequency: 5 });
+  // site: s ##i ##t ##e, 20 times, saves 60; binding, protein (2 pieces, 20 times) and
+  // proteins (3 pieces, 10 times) save 20 each, ties broken alphabetically.
+  t.same(terms.map((x) => x.word), ['site', 'binding', 'protein']);
+  t.same(terms[0], { word: 'site', frequency: 20, pieces: 4, saving: 60 });
+  t.same(terms[2], { word: 'protein', frequency: 20, pieces: 2, saving: 20 });
+  const before = tok.vocabSize;
+  t.equal(tok.addTokens(terms.map((x) => x.word)), 3);
+  t.equal(tok.vocabSize, before + 3);
+  t.same((await tok.encode('protein binding site')).tokens, ['[CLS]', 'protein', 'binding', 'site', '[SEP]']);
+  const model = new bert.BertForMaskedLM(new bert.BertConfig({ vocab_size: before, hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 32, max_position_embeddings: 32 }));
+  model.resizeTokenEmbeddings(tok.vocabSize);
+  const ids = (await tok.encode('protein binding site')).ids;
+  t.same(model.forward({ inputIds: torch.tensor([ids], { dtype: 'int64' }) }).logits.shape, [1, 5, before + 3]);
+});
