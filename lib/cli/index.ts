@@ -1,5 +1,8 @@
 // The `plm-torch` command: one file per subcommand under lib/cli.
+import { UsageError } from './args.js';
+import { data } from './data.js';
 import { doctor } from './doctor.js';
+import { tokenizer } from './tokenizer.js';
 
 interface Subcommand {
   summary: string;
@@ -8,6 +11,8 @@ interface Subcommand {
 
 const subcommands: Record<string, Subcommand> = {
   doctor: { summary: 'show the libtorch in use, threads, CUDA and measured matmul speed', run: doctor },
+  tokenizer: { summary: 'train a WordPiece tokenizer from corpus files (tokenizer train)', run: tokenizer },
+  data: { summary: 'tokenise a corpus into binary shards (data prepare)', run: data },
 };
 
 function usage(): string {
@@ -32,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`plm-torch ${name}: ${message}\n`);
+    if (err instanceof UsageError) return 2;
     if (process.env.PLM_TORCH_DEBUG === '1' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return 1;
   }
