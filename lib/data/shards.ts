@@ -37,7 +37,7 @@ export interface Manifest {
 export interface PrepareOptions extends CorpusOptions {
   /** Tokens per shard before a new one starts (default 50 million). */
   shardTokens?: number;
-  /** Sentences tokenised per batch (default 2048). */
+  /** Sentences tokenised per batch (default 8192). */
   batchSize?: number;
   onProgress?: (progress: { bytes: number; documents: number; tokens: number }) => void;
 }
@@ -105,7 +105,7 @@ class ShardWriter {
 export async function prepareShards(files: readonly string[], tokenizer: BertTokenizer, out: string, options: PrepareOptions = {}): Promise<Manifest> {
   const started = Date.now();
   const shardTokens = options.shardTokens ?? 50_000_000;
-  const batchSize = options.batchSize ?? 2048;
+  const batchSize = options.batchSize ?? 8192;
   if (!(shardTokens > 0) || shardTokens > 2 ** 31) throw new RangeError(`shardTokens must be in (0, 2^31], got ${shardTokens}`);
   const dtype = tokenizer.vocabSize <= 65536 ? 'uint16' : 'uint32';
   if (existsSync(join(out, MANIFEST))) throw new Error(`${out} already holds prepared shards; remove it or choose another folder`);
@@ -123,10 +123,10 @@ export async function prepareShards(files: readonly string[], tokenizer: BertTok
 
   const flush = async () => {
     const lines = pending.flat();
-    const encodings = await tokenizer.encodeBatch(lines, { addSpecialTokens: false });
+    const encoded = await tokenizer.encodeIds(lines, { addSpecialTokens: false });
     let k = 0;
     for (const doc of pending) {
-      const ids = doc.map(() => encodings[k++]!.ids).filter((s) => {
+      const ids = doc.map(() => encoded[k++]!).filter((s) => {
         if (s.length === 0) emptySentences++;
         return s.length > 0;
       });

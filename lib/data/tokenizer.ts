@@ -194,6 +194,17 @@ export class BertTokenizer {
     return Promise.all(inputs.map((input) => (typeof input === 'string' ? this.encode(input, null, options) : this.encode(input[0], input[1], options))));
   }
 
+  /**
+   * Only the ids of many single texts, in one call into the library's parallel batch encoder:
+   * the fast path for tokenising a corpus.
+   */
+  async encodeIds(texts: readonly string[], options: { addSpecialTokens?: boolean } = {}): Promise<number[][]> {
+    if (!Array.isArray(texts) || texts.some((x) => typeof x !== 'string')) throw new TypeError('encodeIds(): texts must be an array of strings');
+    if (texts.length === 0) return [];
+    const encodings = await this.#tokenizer.encodeBatch([...texts], { addSpecialTokens: options.addSpecialTokens ?? true });
+    return encodings.map((e) => e.getIds());
+  }
+
   async decode(ids: readonly number[], skipSpecialTokens = true): Promise<string> {
     return this.#tokenizer.decode([...ids], skipSpecialTokens);
   }
