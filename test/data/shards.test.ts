@@ -141,3 +141,21 @@ t.test('stream → collator: whole-word masking from ## pieces', async (t) => {
   rmSync(out, { recursive: true });
   void MANIFEST;
 });
+
+t.test('a vocabulary above 65,536 tokens is stored as uint32 and round-trips', async (t) => {
+  const letters = 'abcdefghijklmnopqrstuvwxyz'.split('');
+  const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '.', ...letters, ...letters.map((l) => `##${l}`)];
+  for (let i = 0; vocab.length < 70_000; i++) vocab.push(`w${i}`);
+  vocab.push('zebra');
+  const { BertTokenizer } = await import('../../lib/data/tokenizer.js');
+  const big = BertTokenizer.fromVocab(vocab);
+  const path = join(dir, 'big-vocab.txt');
+  writeFileSync(path, 'zebra w69000 abc.\nw1 zebra.\n\nw42.\n');
+  const out = join(dir, 'uint32');
+  const manifest = await prepareShards([path], big, out);
+  t.equal(manifest.dtype, 'uint32');
+  const corpus = new ShardedCorpus(out);
+  t.same(corpus.document(0), await big.encodeIds(['zebra w69000 abc.', 'w1 zebra.'], { addSpecialTokens: false }));
+  t.ok(corpus.document(0)[0]!.includes(vocab.indexOf('zebra')), 'an id above 65,535 survives');
+  corpus.close();
+});
