@@ -84,6 +84,9 @@ export interface NativeBinding {
   cudaSynchronize(device?: number): void;
   runtime(): RuntimeInfo;
   matmulGflops(dtype: string, device: string, n: number, seconds: number): number;
+  setAutocast(device: 'cpu' | 'cuda', enabled: boolean, dtype: number): [boolean, number];
+  getRngState(): Handle;
+  setRngState(state: Handle): void;
   adamwStep(
     params: Handle[],
     grads: Handle[],

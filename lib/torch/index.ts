@@ -37,6 +37,7 @@ export {
 } from './creation.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd.js';
 export { tidy, keep, memory } from './scope.js';
+export { autocast, getRngState, setRngState, type AutocastOptions } from './autocast.js';
 export * as autograd from './autograd.js';
 export * as cuda from './cuda.js';
 export * as functional from './functional.js';

@@ -3,10 +3,14 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/cuda.h>
+#include <torch/version.h>
 
 #include "napi/env_state.h"
 #include "napi/errors.h"
+#include "napi/tensor_handle.h"
 #include "torch/runtime_info.h"
 
 namespace plm {
@@ -87,6 +91,60 @@ Napi::Value matmulGflopsBinding(const Napi::CallbackInfo& info) {
                                              info[2].As<Napi::Number>().Int64Value(), info[3].As<Napi::Number>().DoubleValue()));
 }
 
+at::DeviceType autocastDevice(Napi::Env env, const Napi::Value& value) {
+  const std::string device = value.IsString() ? value.As<Napi::String>().Utf8Value() : "";
+  if (device == "cpu") return at::kCPU;
+  if (device == "cuda") return at::kCUDA;
+  throwTypeError(env, "autocast device must be 'cpu' or 'cuda', got '" + device + "'");
+}
+
+// setAutocast(device, enabled, dtypeCode) → [wasEnabled, previousDtypeCode]. Leaving the last
+// autocast region clears libtorch's cache of casted weights, as torch.autocast's __exit__ does.
+Napi::Value setAutocast(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const at::DeviceType device = autocastDevice(env, info[0]);
+  if (!info[1].IsBoolean() || !info[2].IsNumber()) throwTypeError(env, "setAutocast(device, enabled, dtype)");
+  const bool enabled = info[1].As<Napi::Boolean>().Value();
+  const auto dtype = static_cast<at::ScalarType>(info[2].As<Napi::Number>().Int32Value());
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  const bool was = at::autocast::is_autocast_enabled(device);
+  const at::ScalarType previous = at::autocast::get_autocast_dtype(device);
+  at::autocast::set_autocast_dtype(device, dtype);
+  at::autocast::set_autocast_enabled(device, enabled);
+#else
+  const bool cpu = device == at::kCPU;
+  const bool was = cpu ? at::autocast::is_cpu_enabled() : at::autocast::is_enabled();
+  const at::ScalarType previous = cpu ? at::autocast::get_autocast_cpu_dtype() : at::autocast::get_autocast_gpu_dtype();
+  if (cpu) {
+    at::autocast::set_autocast_cpu_dtype(dtype);
+    at::autocast::set_cpu_enabled(enabled);
+  } else {
+    at::autocast::set_autocast_gpu_dtype(dtype);
+    at::autocast::set_enabled(enabled);
+  }
+#endif
+  if (was && !enabled) at::autocast::clear_cache();
+  Napi::Array result = Napi::Array::New(env, 2);
+  result.Set(0u, Napi::Boolean::New(env, was));
+  result.Set(1u, Napi::Number::New(env, static_cast<int>(previous)));
+  return result;
+}
+
+// The CPU generator's state as a uint8 tensor, and back: for exact resume.
+Napi::Value getRngState(const Napi::CallbackInfo& info) {
+  at::Generator generator = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return wrapTensor(info.Env(), generator.get_state());
+}
+
+Napi::Value setRngState(const Napi::CallbackInfo& info) {
+  const at::Tensor& state = tensorOf(info.Env(), info[0], "state");
+  at::Generator generator = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(state);
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void registerRuntimeBindings(Napi::Env env, Napi::Object exports) {
@@ -98,6 +156,9 @@ void registerRuntimeBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaDeviceCount", Napi::Function::New<guarded<cudaDeviceCount>>(env, "cudaDeviceCount"));
   exports.Set("cudaSynchronize", Napi::Function::New<guarded<cudaSynchronize>>(env, "cudaSynchronize"));
   exports.Set("runtime", Napi::Function::New<guarded<runtime>>(env, "runtime"));
+  exports.Set("setAutocast", Napi::Function::New<guarded<setAutocast>>(env, "setAutocast"));
+  exports.Set("getRngState", Napi::Function::New<guarded<getRngState>>(env, "getRngState"));
+  exports.Set("setRngState", Napi::Function::New<guarded<setRngState>>(env, "setRngState"));
   exports.Set("matmulGflops", Napi::Function::New<guarded<matmulGflopsBinding>>(env, "matmulGflops"));
 }
 
