@@ -6,5 +6,6 @@ export * as optim from './optim/index.js';
 export * as io from './io/index.js';
 export * as bert from './models/bert/index.js';
 export * as data from './data/index.js';
+export * as train from './train/index.js';
 export { Tensor, TorchError } from './torch/index.js';
 export type { DType, Device, TensorOptions } from './torch/index.js';

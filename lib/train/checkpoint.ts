@@ -1,0 +1,108 @@
+// Training checkpoints under OUT/checkpoints/step-N/: the model as a Hugging Face folder, the
+// optimizer's tensors (safetensors) and scalars, the schedule, the RNG state, the data
+// position and the trainer's own state. Written to a temporary folder and renamed, with
+// trainer_state.json last inside it, so a killed process never leaves a half checkpoint that
+// looks whole; only the newest K are kept.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+import type { BertPreTrainedModel } from '../models/bert/pretrained.js';
+import type { Optimizer, OptimizerStateDict, ParamState } from '../optim/optimizer.js';
+import type { LRScheduler, SchedulerState } from '../optim/schedules.js';
+import { getRngState, setRngState } from '../torch/autocast.js';
+import { Tensor } from '../torch/tensor.js';
+
+export interface TrainerState {
+  step: number;
+  /** Anything else the trainer keeps (best metric, patience left, ...). */
+  [key: string]: unknown;
+}
+
+export interface CheckpointParts {
+  model: BertPreTrainedModel;
+  optimizer: Optimizer<{ lr: number }>;
+  scheduler: LRScheduler;
+  dataPosition: unknown;
+  state: TrainerState;
+}
+
+const STATE_FILE = 'trainer_state.json';
+
+export function checkpointsDir(out: string): string {
+  return join(out, 'checkpoints');
+}
+
+/** Complete checkpoints (those with trainer_state.json), oldest first. */
+export function listCheckpoints(out: string): { step: number; dir: string }[] {
+  const root = checkpointsDir(out);
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .map((name) => /^step-(\d+)$/.exec(name))
+    .filter((m): m is RegExpExecArray => m !== null && existsSync(join(root, m[0], STATE_FILE)))
+    .map((m) => ({ step: Number(m[1]), dir: join(root, m[0]) }))
+    .sort((a, b) => a.step - b.step);
+}
+
+export async function saveTrainingCheckpoint(out: string, parts: CheckpointParts, keep: number): Promise<string> {
+  const root = checkpointsDir(out);
+  mkdirSync(root, { recursive: true });
+  const final = join(root, `step-${parts.state.step}`);
+  const tmp = join(root, `.step-${parts.state.step}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  await parts.model.savePretrained(tmp);
+  const { state, paramGroups } = parts.optimizer.stateDict();
+  const tensors: Record<string, Tensor> = {};
+  const scalars: Record<string, Record<string, number>> = {};
+  for (const [index, entry] of Object.entries(state)) {
+    for (const [name, value] of Object.entries(entry)) {
+      if (value instanceof Tensor) tensors[`${index}.${name}`] = value;
+      else (scalars[index] ??= {})[name] = value;
+    }
+  }
+  saveSafetensors(join(tmp, 'optimizer.safetensors'), tensors);
+  const rng = getRngState();
+  saveSafetensors(join(tmp, 'rng_state.safetensors'), { cpu: rng });
+  rng.dispose();
+  writeFileSync(join(tmp, 'optimizer.json'), JSON.stringify({ scalars, paramGroups }));
+  writeFileSync(join(tmp, 'scheduler.json'), JSON.stringify(parts.scheduler.stateDict()));
+  writeFileSync(join(tmp, 'data_position.json'), JSON.stringify(parts.dataPosition));
+  writeFileSync(join(tmp, STATE_FILE), JSON.stringify(parts.state, null, 2));
+  rmSync(final, { recursive: true, force: true });
+  renameSync(tmp, final);
+  for (const old of listCheckpoints(out).slice(0, -keep)) rmSync(old.dir, { recursive: true, force: true });
+  return final;
+}
+
+export interface RestoredCheckpoint {
+  state: TrainerState;
+  dataPosition: unknown;
+}
+
+/** Loads a checkpoint into a model, optimizer and scheduler made as for the original run. */
+export function restoreTrainingCheckpoint(dir: string, parts: Omit<CheckpointParts, 'state' | 'dataPosition'>): RestoredCheckpoint {
+  const weights = loadSafetensors(join(dir, 'model.safetensors'));
+  try {
+    parts.model.loadStateDict(weights, { strict: false });
+  } finally {
+    for (const t of Object.values(weights)) t.dispose();
+  }
+  const optimizerJson = JSON.parse(readFileSync(join(dir, 'optimizer.json'), 'utf8')) as { scalars: Record<string, Record<string, number>>; paramGroups: OptimizerStateDict<{ lr: number }>['paramGroups'] };
+  const tensors = loadSafetensors(join(dir, 'optimizer.safetensors'));
+  const state: Record<number, ParamState> = {};
+  for (const [key, t] of Object.entries(tensors)) {
+    const [index, name] = key.split('.') as [string, string];
+    (state[Number(index)] ??= {})[name] = t;
+  }
+  for (const [index, values] of Object.entries(optimizerJson.scalars)) Object.assign((state[Number(index)] ??= {}), values);
+  parts.optimizer.loadStateDict({ state, paramGroups: optimizerJson.paramGroups });
+  for (const t of Object.values(tensors)) t.dispose();
+  parts.scheduler.loadStateDict(JSON.parse(readFileSync(join(dir, 'scheduler.json'), 'utf8')) as SchedulerState);
+  const rng = loadSafetensors(join(dir, 'rng_state.safetensors'));
+  setRngState(rng.cpu!);
+  rng.cpu!.dispose();
+  return {
+    state: JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as TrainerState,
+    dataPosition: JSON.parse(readFileSync(join(dir, 'data_position.json'), 'utf8')) as unknown,
+  };
+}

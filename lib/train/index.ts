@@ -1,0 +1,5 @@
+// Training: import { train } from 'plm-torch'.
+export { Trainer, type TrainerOptions, type TrainableModel, type StepRecord, type TrainerEvents } from './trainer.js';
+export { PretrainingBatches, type BatchSource, type PretrainingPosition } from './batches.js';
+export { saveTrainingCheckpoint, restoreTrainingCheckpoint, listCheckpoints, type TrainerState } from './checkpoint.js';
+export { MetricsLog } from './metrics-log.js';

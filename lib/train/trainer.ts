@@ -1,0 +1,190 @@
+// One training loop for pretraining, domain adaptation and fine-tuning: gradient
+// accumulation, clipping, AdamW or LAMB with a schedule, optional bfloat16 autocast with
+// float32 master weights, metrics to OUT/metrics.jsonl, checkpoints that resume exactly.
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+
+import type { BertPreTrainedModel } from '../models/bert/pretrained.js';
+import { AdamW } from '../optim/adamw.js';
+import { clipGradNorm_ } from '../optim/clip.js';
+import { weightDecayGroups } from '../optim/groups.js';
+import { LAMB } from '../optim/lamb.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { LRScheduler, type LrLambda } from '../optim/schedules.js';
+import * as schedules from '../optim/schedules.js';
+import { autocast } from '../torch/autocast.js';
+import { tidy } from '../torch/scope.js';
+import type { Tensor } from '../torch/tensor.js';
+import type { BatchSource } from './batches.js';
+import { listCheckpoints, restoreTrainingCheckpoint, saveTrainingCheckpoint, type TrainerState } from './checkpoint.js';
+import { MetricsLog } from './metrics-log.js';
+
+/** A model whose forward takes a batch and returns at least a loss. */
+export interface TrainableModel<B> extends BertPreTrainedModel {
+  forward(batch: B): { loss: Tensor | null; mlmLoss?: Tensor | null; nspLoss?: Tensor | null };
+}
+
+export interface TrainerOptions<B> {
+  model: TrainableModel<B>;
+  batches: BatchSource<B>;
+  out: string;
+  steps: number;
+  lr?: number;
+  weightDecay?: number;
+  optimizer?: 'adamw' | 'lamb';
+  schedule?: 'linear' | 'cosine' | 'constant' | 'poly' | LrLambda;
+  warmupSteps?: number;
+  gradientAccumulation?: number;
+  maxGradNorm?: number;
+  /** 'bfloat16' runs forward and backward under autocast; weights and optimizer stay float32. */
+  mixedPrecision?: 'bfloat16' | null;
+  checkpointEvery?: number;
+  keepCheckpoints?: number;
+  /** Continue from the newest complete checkpoint under out/checkpoints. */
+  resume?: boolean;
+  evalEvery?: number;
+  evaluate?: () => Record<string, number> | Promise<Record<string, number>>;
+}
+
+export interface StepRecord {
+  step: number;
+  loss: number;
+  mlmLoss?: number;
+  nspLoss?: number;
+  lr: number;
+  gradNorm: number;
+  tokens: number;
+  tokensPerSecond: number;
+}
+
+export interface TrainerEvents {
+  step: [StepRecord];
+  eval: [{ step: number } & Record<string, number>];
+  checkpoint: [{ step: number; dir: string }];
+  done: [{ step: number; lastLoss: number | null }];
+}
+
+function tokensIn(batch: unknown): number {
+  const mask = (batch as { attentionMask?: Tensor }).attentionMask;
+  return mask ? (mask.sum().item() as number) : 0;
+}
+
+export class Trainer<B> extends EventEmitter<TrainerEvents> {
+  readonly options: Required<Omit<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule'>> & Pick<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule'>;
+  readonly optimizer: Optimizer<{ lr: number }>;
+  readonly scheduler: LRScheduler;
+  readonly metrics: MetricsLog;
+  step = 0;
+
+  constructor(options: TrainerOptions<B>) {
+    super();
+    this.options = {
+      lr: 1e-4, weightDecay: 0.01, optimizer: 'adamw', warmupSteps: 0, gradientAccumulation: 1, maxGradNorm: 1.0,
+      checkpointEvery: 0, keepCheckpoints: 2, resume: false, evalEvery: 0, ...options,
+    };
+    const o = this.options;
+    for (const [name, v] of [['steps', o.steps], ['gradientAccumulation', o.gradientAccumulation], ['keepCheckpoints', o.keepCheckpoints]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+    }
+    if (!(o.lr > 0)) throw new RangeError(`lr must be a positive number, got ${o.lr}`);
+    const groups = weightDecayGroups<{ weightDecay: number; lr: number }>(o.model, o.weightDecay);
+    this.optimizer = o.optimizer === 'lamb' ? new LAMB(groups, { lr: o.lr }) : new AdamW(groups, { lr: o.lr });
+    this.scheduler = new LRScheduler(this.optimizer, this.#lambda());
+    this.metrics = new MetricsLog(join(o.out, 'metrics.jsonl'));
+  }
+
+  #lambda(): LrLambda {
+    const { schedule, warmupSteps, steps } = this.options;
+    if (typeof schedule === 'function') return schedule;
+    switch (schedule ?? 'linear') {
+      case 'linear':
+        return schedules.linearWithWarmup(warmupSteps, steps);
+      case 'cosine':
+        return schedules.cosineWithWarmup(warmupSteps, steps);
+      case 'constant':
+        return schedules.constantWithWarmup(warmupSteps);
+      case 'poly':
+        return schedules.polyWarmup(steps, { warmup: warmupSteps / steps });
+      default:
+        throw new RangeError(`unknown schedule ${String(schedule)}`);
+    }
+  }
+
+  /** Restores the newest complete checkpoint, if resuming and one exists; returns its step. */
+  restore(): number {
+    const latest = listCheckpoints(this.options.out).at(-1);
+    if (!latest) return 0;
+    const restored = restoreTrainingCheckpoint(latest.dir, { model: this.options.model, optimizer: this.optimizer, scheduler: this.scheduler });
+    this.options.batches.seek(restored.dataPosition);
+    this.step = restored.state.step;
+    return this.step;
+  }
+
+  async checkpoint(): Promise<string> {
+    const state: TrainerState = { step: this.step };
+    const dir = await saveTrainingCheckpoint(
+      this.options.out,
+      { model: this.options.model, optimizer: this.optimizer, scheduler: this.scheduler, dataPosition: this.options.batches.position(), state },
+      this.options.keepCheckpoints,
+    );
+    this.emit('checkpoint', { step: this.step, dir });
+    return dir;
+  }
+
+  /** One optimizer step over gradientAccumulation micro-batches. */
+  trainStep(): StepRecord {
+    const o = this.options;
+    const started = process.hrtime.bigint();
+    o.model.train();
+    let loss = 0;
+    let mlm = 0;
+    let nsp = 0;
+    let tokens = 0;
+    for (let micro = 0; micro < o.gradientAccumulation; micro++) {
+      tidy(() => {
+        const batch = o.batches.next();
+        tokens += tokensIn(batch);
+        const forward = () => o.model.forward(batch);
+        const out = o.mixedPrecision === 'bfloat16' ? autocast({ device: 'cpu', dtype: 'bfloat16' }, forward) : forward();
+        if (!out.loss) throw new Error('the model returned no loss: the batches need labels');
+        out.loss.div(o.gradientAccumulation).backward();
+        loss += (out.loss.item() as number) / o.gradientAccumulation;
+        if (out.mlmLoss) mlm += (out.mlmLoss.item() as number) / o.gradientAccumulation;
+        if (out.nspLoss) nsp += (out.nspLoss.item() as number) / o.gradientAccumulation;
+      });
+    }
+    const gradNorm = o.maxGradNorm > 0 ? clipGradNorm_(o.model.parameters(), o.maxGradNorm) : 0;
+    const lr = this.optimizer.paramGroups[0]!.lr;
+    this.optimizer.step();
+    this.optimizer.zeroGrad();
+    this.scheduler.step();
+    this.step += 1;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const record: StepRecord = { step: this.step, loss, lr, gradNorm, tokens, tokensPerSecond: tokens / seconds };
+    if (mlm) record.mlmLoss = mlm;
+    if (nsp) record.nspLoss = nsp;
+    this.metrics.write(record as unknown as Record<string, unknown>);
+    this.emit('step', record);
+    return record;
+  }
+
+  /** Trains to options.steps (resuming first when asked), with evaluation and checkpoints on the way. */
+  async train(): Promise<{ step: number; lastLoss: number | null }> {
+    const o = this.options;
+    if (o.resume) this.restore();
+    let last: StepRecord | null = null;
+    while (this.step < o.steps) {
+      last = this.trainStep();
+      if (o.evaluate && o.evalEvery > 0 && this.step % o.evalEvery === 0) {
+        o.model.eval();
+        const metrics = await o.evaluate();
+        this.metrics.write({ step: this.step, eval: metrics });
+        this.emit('eval', { step: this.step, ...metrics });
+      }
+      if (o.checkpointEvery > 0 && this.step % o.checkpointEvery === 0) await this.checkpoint();
+    }
+    const result = { step: this.step, lastLoss: last?.loss ?? null };
+    this.emit('done', result);
+    return result;
+  }
+}

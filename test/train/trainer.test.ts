@@ -1,0 +1,90 @@
+// Tiny end-to-end pretraining runs: the loss falls, a resumed run equals the uninterrupted
+// one step for step, checkpoints are complete or ignored, bfloat16 autocast trains.
+import t from 'tap';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { bert, data, torch, train } from '../../lib/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'plm-trainer-'));
+let tokenizer: data.BertTokenizer;
+let shards: string;
+
+t.before(async () => {
+  const r = new data.Random(3);
+  const words = ['the', 'cat', 'sat', 'on', 'mat', 'dog', 'ran', 'to', 'park', 'a', 'big', 'small', 'red', 'ball', 'and'];
+  const lines: string[] = [];
+  for (let d = 0; d < 120; d++) {
+    for (let s = 0; s < 6; s++) lines.push(`${Array.from({ length: 6 + r.int(8) }, () => words[r.int(words.length)]).join(' ')}.`);
+    lines.push('');
+  }
+  const corpus = join(dir, 'corpus.txt');
+  writeFileSync(corpus, lines.join('\n'));
+  tokenizer = (await data.trainTokenizer([corpus], { vocabSize: 60 })).tokenizer;
+  shards = join(dir, 'shards');
+  await data.prepareShards([corpus], tokenizer, shards);
+});
+
+function setup(out: string, options: Partial<train.TrainerOptions<data.MlmBatch>> = {}) {
+  torch.manualSeed(0);
+  const config = new bert.BertConfig({ vocab_size: tokenizer.vocabSize, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 64, max_position_embeddings: 64 });
+  const model = new bert.BertForPreTraining(config);
+  const corpus = new data.ShardedCorpus(shards);
+  const stream = new data.PretrainingStream(corpus, { mode: 'nsp', maxSeqLength: 32, seed: 1, clsId: tokenizer.clsId, sepId: tokenizer.sepId });
+  const batches = new train.PretrainingBatches(stream, { vocabSize: tokenizer.vocabSize, maskId: tokenizer.maskId, padId: tokenizer.padId, specialIds: tokenizer.specialIds, seed: 2 }, 8);
+  const trainer = new train.Trainer<data.MlmBatch>({ model, batches, out, steps: 8, lr: 2e-3, warmupSteps: 2, checkpointEvery: 4, ...options });
+  const losses: number[] = [];
+  trainer.on('step', (r) => losses.push(r.loss));
+  return { trainer, losses, model, corpus };
+}
+
+t.test('resuming from a checkpoint gives the losses of the uninterrupted run', async (t) => {
+  const whole = setup(join(dir, 'whole'));
+  await whole.trainer.train();
+  t.equal(whole.losses.length, 8);
+  // The first run is configured like the whole one (the schedule depends on the total) and
+  // stops after its step-4 checkpoint, as a killed process would.
+  const first = setup(join(dir, 'resumed'));
+  for (let i = 0; i < 4; i++) first.trainer.trainStep();
+  await first.trainer.checkpoint();
+  t.ok(existsSync(join(dir, 'resumed', 'checkpoints', 'step-4', 'trainer_state.json')));
+  const second = setup(join(dir, 'resumed'), { steps: 8, resume: true });
+  const result = await second.trainer.train();
+  t.equal(result.step, 8);
+  t.same([...first.losses, ...second.losses], whole.losses, 'identical losses, step for step');
+  const lines = readFileSync(join(dir, 'whole', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number; lr: number; tokensPerSecond: number });
+  t.same(lines.map((l) => l.step), [1, 2, 3, 4, 5, 6, 7, 8]);
+  t.ok(lines.every((l) => l.tokensPerSecond > 0 && l.lr >= 0));
+  t.equal(lines[0]!.lr, 0, 'warmup starts at zero');
+  t.same(train.listCheckpoints(join(dir, 'whole')).map((c) => c.step), [4, 8], 'the newest two kept');
+});
+
+t.test('the loss falls; a killed run leaves its last complete checkpoint loadable', async (t) => {
+  const run = setup(join(dir, 'falls'), { steps: 30, checkpointEvery: 10, lr: 3e-3 });
+  await run.trainer.train();
+  const head = run.losses.slice(0, 5).reduce((a, b) => a + b) / 5;
+  const tail = run.losses.slice(-5).reduce((a, b) => a + b) / 5;
+  t.ok(tail < head - 0.3, `mean loss of the first five steps ${head.toFixed(3)}, of the last five ${tail.toFixed(3)}`);
+  // A process killed while writing step 40 leaves only a temporary folder or one without
+  // trainer_state.json: neither counts.
+  mkdirSync(join(dir, 'falls', 'checkpoints', 'step-40'));
+  mkdirSync(join(dir, 'falls', 'checkpoints', '.step-50.tmp-123'));
+  t.same(train.listCheckpoints(join(dir, 'falls')).map((c) => c.step), [20, 30]);
+  const model = await bert.BertForPreTraining.fromPretrained(join(dir, 'falls', 'checkpoints', 'step-30'));
+  t.same(model.loadReport!.missingKeys, [], 'the checkpoint is a complete Hugging Face folder');
+  t.same(model.bert.pooler!.dense.weight.toArray(), run.model.bert.pooler!.dense.weight.toArray());
+});
+
+t.test('bfloat16 autocast trains with float32 master weights', async (t) => {
+  const run = setup(join(dir, 'bf16'), { steps: 3, checkpointEvery: 0, mixedPrecision: 'bfloat16' });
+  await run.trainer.train();
+  t.ok(run.losses.every((l) => Number.isFinite(l)), `losses ${run.losses.map((l) => l.toFixed(3)).join(' ')}`);
+  t.equal(run.model.bert.embeddings.wordEmbeddings.weight.dtype, 'float32');
+});
+
+t.test('bad trainer options are clear errors', async (t) => {
+  t.throws(() => setup(join(dir, 'bad'), { steps: 0 }), /steps must be a positive integer/);
+  t.throws(() => setup(join(dir, 'bad'), { lr: -1 }), /lr must be a positive number/);
+  t.throws(() => setup(join(dir, 'bad'), { schedule: 'exp' as 'linear' }), /unknown schedule/);
+});
