@@ -53,18 +53,25 @@ t.test('the vocabulary matches the tokenizers library trainer (Python) on the sa
   const path = join(dir, 'corpus-py.txt');
   writeFileSync(path, corpus(2000, 5));
   const ours = (await trainTokenizer([path], { vocabSize: 300, minFrequency: 2 })).tokenizer.vocabulary();
-  const theirs = runPython<string[]>(
+  // The library breaks ties between equally frequent pairs in hash-map order, which changes
+  // from run to run; eight runs show which tokens are legitimate outcomes.
+  const runs = runPython<string[][]>(
     `from tokenizers import BertWordPieceTokenizer
-tok = BertWordPieceTokenizer(lowercase=True, strip_accents=True, handle_chinese_chars=True, clean_text=True)
-tok.train([inp], vocab_size=300, min_frequency=2, special_tokens=['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'], show_progress=False, limit_alphabet=1000)
-v = tok.get_vocab()
-out(sorted(v, key=lambda k: v[k]))`,
+runs = []
+for _ in range(8):
+    tok = BertWordPieceTokenizer(lowercase=True, strip_accents=True, handle_chinese_chars=True, clean_text=True)
+    tok.train([inp], vocab_size=300, min_frequency=2, special_tokens=['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'], show_progress=False, limit_alphabet=1000)
+    v = tok.get_vocab()
+    runs.append(sorted(v, key=lambda k: v[k]))
+out(runs)`,
     path,
   );
-  const overlap = ours.filter((tok) => theirs.includes(tok)).length / theirs.length;
-  t.equal(ours.length, theirs.length);
-  t.same(ours.slice(0, 5), theirs.slice(0, 5));
-  t.ok(overlap >= 0.97, `${(overlap * 100).toFixed(1)}% of the tokens are the same (ties may break differently)`);
+  const union = new Set(runs.flat());
+  const inUnion = ours.filter((tok) => union.has(tok)).length / ours.length;
+  const typical = ours.filter((tok) => runs[0]!.includes(tok)).length / ours.length;
+  t.ok(runs.every((r) => r.length === ours.length), 'the same vocabulary size');
+  t.same(ours.slice(0, 5), runs[0]!.slice(0, 5), 'special tokens first, in order');
+  t.ok(inUnion >= 0.97, `${(inUnion * 100).toFixed(1)}% of our tokens appear in one of the library's eight runs (one run alone: ${(typical * 100).toFixed(1)}%)`);
 });
 
 t.test('the trainer on hand-checkable counts', async (t) => {
