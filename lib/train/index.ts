@@ -3,3 +3,4 @@ export { Trainer, type TrainerOptions, type TrainableModel, type StepRecord, typ
 export { PretrainingBatches, type BatchSource, type PretrainingPosition } from './batches.js';
 export { saveTrainingCheckpoint, restoreTrainingCheckpoint, listCheckpoints, type TrainerState } from './checkpoint.js';
 export { MetricsLog } from './metrics-log.js';
+export { evaluatePretraining, evaluateClassification, classificationMetrics, type PretrainingMetrics, type ClassificationMetrics } from './evaluate.js';
