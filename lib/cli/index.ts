@@ -2,6 +2,7 @@
 import { UsageError } from './args.js';
 import { data } from './data.js';
 import { doctor } from './doctor.js';
+import { pretrain } from './pretrain.js';
 import { tokenizer } from './tokenizer.js';
 
 interface Subcommand {
@@ -13,6 +14,7 @@ const subcommands: Record<string, Subcommand> = {
   doctor: { summary: 'show the libtorch in use, threads, CUDA and measured matmul speed', run: doctor },
   tokenizer: { summary: 'train a WordPiece tokenizer from corpus files (tokenizer train)', run: tokenizer },
   data: { summary: 'tokenise a corpus into binary shards (data prepare)', run: data },
+  pretrain: { summary: 'pretrain a BERT (MLM + NSP, or MLM only) from a corpus or shards', run: pretrain },
 };
 
 function usage(): string {

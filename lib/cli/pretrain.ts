@@ -1,0 +1,147 @@
+// plm-torch pretrain: MLM + NSP (or MLM only) pretraining of a BERT from a corpus or shards.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { PretrainingStream } from '../data/pretraining-stream.js';
+import { MANIFEST, prepareShards, ShardedCorpus } from '../data/shards.js';
+import { BertTokenizer } from '../data/tokenizer.js';
+import { BertConfig, PRESETS, type BertConfigFields } from '../models/bert/config.js';
+import { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
+import { BertForPreTraining } from '../models/bert/for-pretraining.js';
+import { manualSeed } from '../torch/creation.js';
+import { PretrainingBatches } from '../train/batches.js';
+import { evaluatePretraining } from '../train/evaluate.js';
+import { Trainer, type TrainableModel } from '../train/trainer.js';
+import type { MlmBatch } from '../data/mlm-collator.js';
+import { integer, number, required, usage, UsageError } from './args.js';
+import { progressReporter } from './progress.js';
+
+const HELP = `Usage: plm-torch pretrain (--corpus FILES... | --data DIR) --tokenizer DIR --out DIR [options]
+
+Pretrains a BERT with masked language modelling and next sentence prediction (or MLM only)
+and leaves OUT as a Hugging Face model folder (config.json, model.safetensors, tokenizer.json,
+vocab.txt) with metrics.jsonl, eval.json and checkpoints/.
+
+  --corpus FILE          text or JSONL corpus (gzip, globs); tokenised into OUT/data first
+  --data DIR             shards made by \`plm-torch data prepare\`
+  --tokenizer DIR        a folder with tokenizer.json or vocab.txt
+  --model NAME|FILE      tiny, mini, small, base, or a config.json (default tiny)
+  --out DIR              where the model, metrics and checkpoints go
+  --steps N              optimizer steps (default 1000)
+  --batch-size B         sequences per step (default 32)
+  --grad-accum N         micro-batches per step (default 1)
+  --seq-len L            maximum sequence length (default 128)
+  --lr LR                peak learning rate (default 1e-4)
+  --warmup N             warmup steps (default 1% of steps)
+  --optimizer NAME       adamw or lamb (default adamw)
+  --mask-prob P          share of tokens to predict (default 0.15)
+  --mlm-only             no NSP: packed sequences and BertForMaskedLM
+  --bf16                 bfloat16 autocast (float32 master weights)
+  --checkpoint-every N   steps between checkpoints (default 500)
+  --seed S               seed for weights, data order and masking (default 42)
+  --resume               continue from the newest checkpoint in OUT
+  --quiet                no progress output
+`;
+
+export function modelConfig(name: string, vocabSize: number, seqLen: number): BertConfig {
+  let fields: Partial<BertConfigFields>;
+  if (name in PRESETS) fields = { ...PRESETS[name] };
+  else if (name.endsWith('.json')) {
+    if (!existsSync(name)) throw new UsageError(`--model: ${name} does not exist`);
+    return BertConfig.fromJSON(JSON.parse(readFileSync(name, 'utf8')) as Record<string, unknown>).with({ vocab_size: vocabSize });
+  } else throw new UsageError(`--model must be tiny, mini, small, base or a config.json, got '${name}'`);
+  return new BertConfig({ ...fields, vocab_size: vocabSize, max_position_embeddings: Math.max(512, seqLen) });
+}
+
+export async function pretrain(args: string[]): Promise<number> {
+  const { values } = usage(() =>
+    parseArgs({
+      args,
+      strict: true,
+      options: {
+        corpus: { type: 'string', multiple: true },
+        data: { type: 'string' },
+        tokenizer: { type: 'string' },
+        model: { type: 'string', default: 'tiny' },
+        out: { type: 'string' },
+        steps: { type: 'string' },
+        'batch-size': { type: 'string' },
+        'grad-accum': { type: 'string' },
+        'seq-len': { type: 'string' },
+        lr: { type: 'string' },
+        warmup: { type: 'string' },
+        optimizer: { type: 'string', default: 'adamw' },
+        'mask-prob': { type: 'string' },
+        'mlm-only': { type: 'boolean', default: false },
+        bf16: { type: 'boolean', default: false },
+        'checkpoint-every': { type: 'string' },
+        seed: { type: 'string' },
+        resume: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const out = required(values.out, '--out');
+  const steps = integer(values.steps, '--steps', 1000);
+  const batchSize = integer(values['batch-size'], '--batch-size', 32);
+  const seqLen = integer(values['seq-len'], '--seq-len', 128, 8);
+  const lr = number(values.lr, '--lr', 1e-4);
+  const seed = integer(values.seed, '--seed', 42, 0);
+  const maskProbability = number(values['mask-prob'], '--mask-prob', 0.15);
+  if (values.optimizer !== 'adamw' && values.optimizer !== 'lamb') throw new UsageError(`--optimizer must be adamw or lamb, got '${values.optimizer}'`);
+  if (!values.corpus && !values.data) throw new UsageError('give --corpus FILES or --data DIR');
+  const tokenizer = BertTokenizer.fromPretrained(required(values.tokenizer, '--tokenizer'));
+  const config = modelConfig(values.model!, tokenizer.vocabSize, seqLen);
+
+  let dataDir = values.data;
+  if (!dataDir) {
+    dataDir = join(out, 'data');
+    if (!existsSync(join(dataDir, MANIFEST))) {
+      const manifest = await prepareShards(values.corpus!, tokenizer, dataDir);
+      if (!values.quiet) process.stderr.write(`prepared ${manifest.documents} documents, ${manifest.tokens} tokens\n`);
+    }
+  }
+  const corpus = new ShardedCorpus(dataDir);
+  manualSeed(seed);
+  const mlmOnly = values['mlm-only'];
+  const model = (mlmOnly ? new BertForMaskedLM(config) : new BertForPreTraining(config)) as unknown as TrainableModel<MlmBatch>;
+  const makeBatches = (streamSeed: number) =>
+    new PretrainingBatches(
+      new PretrainingStream(corpus, { mode: mlmOnly ? 'packed' : 'nsp', maxSeqLength: seqLen, seed: streamSeed, clsId: tokenizer.clsId, sepId: tokenizer.sepId }),
+      { vocabSize: tokenizer.vocabSize, maskId: tokenizer.maskId, padId: tokenizer.padId, specialIds: tokenizer.specialIds, maskProbability, seed: streamSeed + 1 },
+      batchSize,
+    );
+  const trainer = new Trainer<MlmBatch>({
+    model,
+    batches: makeBatches(seed),
+    out,
+    steps,
+    lr,
+    optimizer: values.optimizer,
+    warmupSteps: values.warmup === undefined ? Math.floor(steps / 100) : integer(values.warmup, '--warmup', 0, 0),
+    gradientAccumulation: integer(values['grad-accum'], '--grad-accum', 1),
+    mixedPrecision: values.bf16 ? 'bfloat16' : null,
+    checkpointEvery: integer(values['checkpoint-every'], '--checkpoint-every', 500, 0),
+    resume: values.resume,
+  });
+  const stop = values.quiet ? () => {} : progressReporter(trainer, steps);
+  await trainer.train();
+  stop();
+  await trainer.checkpoint();
+  const evalBatches = makeBatches(seed + 1000);
+  const metrics = evaluatePretraining(model as unknown as BertForPreTraining, Array.from({ length: 8 }, () => evalBatches.next()));
+  await model.savePretrained(out);
+  tokenizer.save(out);
+  writeFileSync(join(out, 'eval.json'), `${JSON.stringify({ step: trainer.step, ...metrics }, null, 2)}\n`);
+  corpus.close();
+  if (!values.quiet) {
+    process.stdout.write(`pretrained ${steps} steps → ${out}: MLM loss ${metrics.mlmLoss.toFixed(3)}, perplexity ${metrics.perplexity.toFixed(1)}, masked accuracy ${(metrics.maskedAccuracy * 100).toFixed(1)}%${metrics.nspAccuracy === undefined ? '' : `, NSP accuracy ${(metrics.nspAccuracy * 100).toFixed(1)}%`}\n`);
+  }
+  return 0;
+}
