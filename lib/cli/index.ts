@@ -2,6 +2,7 @@
 import { UsageError } from './args.js';
 import { data } from './data.js';
 import { doctor } from './doctor.js';
+import { finetune } from './finetune.js';
 import { pretrain } from './pretrain.js';
 import { tokenizer } from './tokenizer.js';
 
@@ -15,6 +16,7 @@ const subcommands: Record<string, Subcommand> = {
   tokenizer: { summary: 'train a WordPiece tokenizer from corpus files (tokenizer train)', run: tokenizer },
   data: { summary: 'tokenise a corpus into binary shards (data prepare)', run: data },
   pretrain: { summary: 'pretrain a BERT (MLM + NSP, or MLM only) from a corpus or shards', run: pretrain },
+  finetune: { summary: 'fine-tune a sequence classifier from a model folder on JSONL records', run: finetune },
 };
 
 function usage(): string {

@@ -4,3 +4,4 @@ export { PretrainingBatches, type BatchSource, type PretrainingPosition } from '
 export { saveTrainingCheckpoint, restoreTrainingCheckpoint, listCheckpoints, type TrainerState } from './checkpoint.js';
 export { MetricsLog } from './metrics-log.js';
 export { evaluatePretraining, evaluateClassification, classificationMetrics, type PretrainingMetrics, type ClassificationMetrics } from './evaluate.js';
+export { ClassificationBatches, encodeRecords, collateEncoded, evaluationBatches, type ClassificationBatch, type EncodedRecords } from './classification-batches.js';

@@ -44,6 +44,11 @@ export interface TrainerOptions<B> {
   resume?: boolean;
   evalEvery?: number;
   evaluate?: () => Record<string, number> | Promise<Record<string, number>>;
+  /**
+   * Early stopping: the evaluation metric to watch (higher is better, e.g. 'accuracy') and how
+   * many evaluations without improvement to allow. The best model is saved to OUT/best.
+   */
+  earlyStopping?: { metric: string; patience: number };
 }
 
 export interface StepRecord {
@@ -70,7 +75,10 @@ function tokensIn(batch: unknown): number {
 }
 
 export class Trainer<B> extends EventEmitter<TrainerEvents> {
-  readonly options: Required<Omit<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule'>> & Pick<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule'>;
+  readonly options: Required<Omit<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule' | 'earlyStopping'>> &
+    Pick<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule' | 'earlyStopping'>;
+  /** The best value of the early-stopping metric so far and the step it was reached at. */
+  best: { value: number; step: number } | null = null;
   readonly optimizer: Optimizer<{ lr: number }>;
   readonly scheduler: LRScheduler;
   readonly metrics: MetricsLog;
@@ -173,13 +181,25 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     const o = this.options;
     if (o.resume) this.restore();
     let last: StepRecord | null = null;
+    let sinceBest = 0;
     while (this.step < o.steps) {
       last = this.trainStep();
-      if (o.evaluate && o.evalEvery > 0 && this.step % o.evalEvery === 0) {
+      if (o.evaluate && o.evalEvery > 0 && (this.step % o.evalEvery === 0 || this.step === o.steps)) {
         o.model.eval();
         const metrics = await o.evaluate();
         this.metrics.write({ step: this.step, eval: metrics });
         this.emit('eval', { step: this.step, ...metrics });
+        if (o.earlyStopping) {
+          const value = metrics[o.earlyStopping.metric];
+          if (value === undefined) throw new Error(`early stopping watches '${o.earlyStopping.metric}', which the evaluation does not report`);
+          if (this.best === null || value > this.best.value) {
+            this.best = { value, step: this.step };
+            sinceBest = 0;
+            await o.model.savePretrained(join(o.out, 'best'));
+          } else if (++sinceBest >= o.earlyStopping.patience) {
+            break;
+          }
+        }
       }
       if (o.checkpointEvery > 0 && this.step % o.checkpointEvery === 0) await this.checkpoint();
     }

@@ -1,0 +1,105 @@
+// Fine-tuning batches from labelled records: tokenised once, then shuffled per epoch from a
+// seed, with a position that can be saved and restored.
+import type { ClassificationRecord } from '../data/classification-collator.js';
+import { Random } from '../data/random.js';
+import type { BertTokenizer, Encoding } from '../data/tokenizer.js';
+import { tensor } from '../torch/creation.js';
+import type { Tensor } from '../torch/tensor.js';
+import type { BatchSource } from './batches.js';
+
+export interface ClassificationBatch {
+  inputIds: Tensor;
+  attentionMask: Tensor;
+  tokenTypeIds: Tensor;
+  labels: Tensor;
+}
+
+export interface EncodedRecords {
+  encodings: Encoding[];
+  labels: number[];
+  padId: number;
+}
+
+/** Tokenises records (text and optional textPair) and maps their labels to ids. */
+export async function encodeRecords(tokenizer: BertTokenizer, records: readonly ClassificationRecord[], labelIds: ReadonlyMap<string | number, number>, maxLength: number): Promise<EncodedRecords> {
+  const labels = records.map((r, i) => {
+    const id = r.label === undefined ? undefined : labelIds.get(r.label);
+    if (id === undefined) throw new RangeError(`record ${i + 1}: label ${JSON.stringify(r.label)} is not one of ${JSON.stringify([...labelIds.keys()])}`);
+    return id;
+  });
+  const encodings = await Promise.all(records.map((r) => tokenizer.encode(r.text, r.textPair ?? null, { maxLength })));
+  return { encodings, labels, padId: tokenizer.padId };
+}
+
+/** Stacks encodings into padded int64 tensors (length a multiple of 8). */
+export function collateEncoded(records: EncodedRecords, indices: readonly number[]): ClassificationBatch {
+  const length = Math.ceil(Math.max(...indices.map((i) => records.encodings[i]!.ids.length)) / 8) * 8;
+  const pad = (xs: number[], value: number) => [...xs, ...new Array<number>(length - xs.length).fill(value)];
+  return {
+    inputIds: tensor(indices.map((i) => pad(records.encodings[i]!.ids, records.padId)), { dtype: 'int64' }),
+    attentionMask: tensor(indices.map((i) => pad(records.encodings[i]!.attentionMask, 0)), { dtype: 'int64' }),
+    tokenTypeIds: tensor(indices.map((i) => pad(records.encodings[i]!.typeIds, 0)), { dtype: 'int64' }),
+    labels: tensor(indices.map((i) => records.labels[i]!), { dtype: 'int64' }),
+  };
+}
+
+export class ClassificationBatches implements BatchSource<ClassificationBatch> {
+  readonly records: EncodedRecords;
+  readonly batchSize: number;
+  readonly seed: number;
+  #epoch = 0;
+  #cursor = 0;
+  #order: number[] = [];
+
+  constructor(records: EncodedRecords, batchSize: number, seed = 0) {
+    if (records.encodings.length === 0) throw new RangeError('no training records');
+    this.records = records;
+    this.batchSize = batchSize;
+    this.seed = seed;
+    this.#shuffle();
+  }
+
+  #shuffle(): void {
+    const r = new Random(this.seed + this.#epoch * 7919);
+    this.#order = this.records.encodings.map((_, i) => i);
+    for (let i = this.#order.length - 1; i > 0; i--) {
+      const j = r.int(i + 1);
+      [this.#order[i], this.#order[j]] = [this.#order[j]!, this.#order[i]!];
+    }
+  }
+
+  /** Batches per epoch. */
+  get epochLength(): number {
+    return Math.ceil(this.records.encodings.length / this.batchSize);
+  }
+
+  next(): ClassificationBatch {
+    if (this.#cursor >= this.#order.length) {
+      this.#epoch++;
+      this.#cursor = 0;
+      this.#shuffle();
+    }
+    const indices = this.#order.slice(this.#cursor, this.#cursor + this.batchSize);
+    this.#cursor += indices.length;
+    return collateEncoded(this.records, indices);
+  }
+
+  position(): { epoch: number; cursor: number } {
+    return { epoch: this.#epoch, cursor: this.#cursor };
+  }
+
+  seek(position: unknown): void {
+    const p = position as { epoch: number; cursor: number };
+    this.#epoch = p.epoch;
+    this.#cursor = p.cursor;
+    this.#shuffle();
+  }
+}
+
+/** Batches in order, for evaluation. */
+export function* evaluationBatches(records: EncodedRecords, batchSize: number): Generator<ClassificationBatch> {
+  for (let start = 0; start < records.encodings.length; start += batchSize) {
+    const end = Math.min(start + batchSize, records.encodings.length);
+    yield collateEncoded(records, Array.from({ length: end - start }, (_, k) => start + k));
+  }
+}
