@@ -1,4 +1,5 @@
 // The `plm-torch` command: one file per subcommand under lib/cli.
+import { adapt } from './adapt.js';
 import { UsageError } from './args.js';
 import { data } from './data.js';
 import { doctor } from './doctor.js';
@@ -16,6 +17,7 @@ const subcommands: Record<string, Subcommand> = {
   tokenizer: { summary: 'train a WordPiece tokenizer from corpus files (tokenizer train)', run: tokenizer },
   data: { summary: 'tokenise a corpus into binary shards (data prepare)', run: data },
   pretrain: { summary: 'pretrain a BERT (MLM + NSP, or MLM only) from a corpus or shards', run: pretrain },
+  adapt: { summary: 'continue pretraining a model folder on a domain corpus (domain adaptation)', run: adapt },
   finetune: { summary: 'fine-tune a sequence classifier from a model folder on JSONL records', run: finetune },
 };
 

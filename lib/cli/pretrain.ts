@@ -98,50 +98,103 @@ export async function pretrain(args: string[]): Promise<number> {
   if (!values.corpus && !values.data) throw new UsageError('give --corpus FILES or --data DIR');
   const tokenizer = BertTokenizer.fromPretrained(required(values.tokenizer, '--tokenizer'));
   const config = modelConfig(values.model!, tokenizer.vocabSize, seqLen);
-
-  let dataDir = values.data;
-  if (!dataDir) {
-    dataDir = join(out, 'data');
-    if (!existsSync(join(dataDir, MANIFEST))) {
-      const manifest = await prepareShards(values.corpus!, tokenizer, dataDir);
-      if (!values.quiet) process.stderr.write(`prepared ${manifest.documents} documents, ${manifest.tokens} tokens\n`);
-    }
-  }
-  const corpus = new ShardedCorpus(dataDir);
   manualSeed(seed);
-  const mlmOnly = values['mlm-only'];
-  const model = (mlmOnly ? new BertForMaskedLM(config) : new BertForPreTraining(config)) as unknown as TrainableModel<MlmBatch>;
-  const makeBatches = (streamSeed: number) =>
-    new PretrainingBatches(
-      new PretrainingStream(corpus, { mode: mlmOnly ? 'packed' : 'nsp', maxSeqLength: seqLen, seed: streamSeed, clsId: tokenizer.clsId, sepId: tokenizer.sepId }),
-      { vocabSize: tokenizer.vocabSize, maskId: tokenizer.maskId, padId: tokenizer.padId, specialIds: tokenizer.specialIds, maskProbability, seed: streamSeed + 1 },
-      batchSize,
-    );
-  const trainer = new Trainer<MlmBatch>({
-    model,
-    batches: makeBatches(seed),
+
+  await trainAndSave({
+    model: values['mlm-only'] ? new BertForMaskedLM(config) : new BertForPreTraining(config),
+    tokenizer,
+    corpus: values.corpus,
+    dataDir: values.data,
     out,
     steps,
+    batchSize,
+    seqLen,
     lr,
+    seed,
+    maskProbability,
+    mlmOnly: values['mlm-only'],
     optimizer: values.optimizer,
     warmupSteps: values.warmup === undefined ? Math.floor(steps / 100) : integer(values.warmup, '--warmup', 0, 0),
     gradientAccumulation: integer(values['grad-accum'], '--grad-accum', 1),
-    mixedPrecision: values.bf16 ? 'bfloat16' : null,
+    bf16: values.bf16,
     checkpointEvery: integer(values['checkpoint-every'], '--checkpoint-every', 500, 0),
     resume: values.resume,
+    quiet: values.quiet,
+    verb: 'pretrained',
   });
-  const stop = values.quiet ? () => {} : progressReporter(trainer, steps);
+  return 0;
+}
+
+export interface TrainAndSaveOptions {
+  model: BertForPreTraining | BertForMaskedLM;
+  tokenizer: BertTokenizer;
+  corpus?: string[];
+  dataDir?: string;
+  out: string;
+  steps: number;
+  batchSize: number;
+  seqLen: number;
+  lr: number;
+  seed: number;
+  maskProbability: number;
+  mlmOnly: boolean;
+  optimizer: 'adamw' | 'lamb';
+  warmupSteps: number;
+  gradientAccumulation: number;
+  bf16: boolean;
+  checkpointEvery: number;
+  resume: boolean;
+  quiet: boolean;
+  verb: string;
+}
+
+/**
+ * Shared by pretrain and adapt: shards from the corpus (unless given), MLM(+NSP) batches, the
+ * trainer, a final checkpoint, evaluation, and OUT as a Hugging Face folder with the tokenizer.
+ */
+export async function trainAndSave(o: TrainAndSaveOptions): Promise<void> {
+  let dataDir = o.dataDir;
+  if (!dataDir) {
+    dataDir = join(o.out, 'data');
+    if (!existsSync(join(dataDir, MANIFEST))) {
+      const manifest = await prepareShards(o.corpus ?? [], o.tokenizer, dataDir);
+      if (!o.quiet) process.stderr.write(`prepared ${manifest.documents} documents, ${manifest.tokens} tokens\n`);
+    }
+  }
+  const corpus = new ShardedCorpus(dataDir);
+  const model = o.model as unknown as TrainableModel<MlmBatch>;
+  const makeBatches = (streamSeed: number) =>
+    new PretrainingBatches(
+      new PretrainingStream(corpus, { mode: o.mlmOnly ? 'packed' : 'nsp', maxSeqLength: o.seqLen, seed: streamSeed, clsId: o.tokenizer.clsId, sepId: o.tokenizer.sepId }),
+      { vocabSize: o.tokenizer.vocabSize, maskId: o.tokenizer.maskId, padId: o.tokenizer.padId, specialIds: o.tokenizer.specialIds, maskProbability: o.maskProbability, seed: streamSeed + 1 },
+      o.batchSize,
+    );
+  const trainer = new Trainer<MlmBatch>({
+    model,
+    batches: makeBatches(o.seed),
+    out: o.out,
+    steps: o.steps,
+    lr: o.lr,
+    optimizer: o.optimizer,
+    warmupSteps: o.warmupSteps,
+    gradientAccumulation: o.gradientAccumulation,
+    mixedPrecision: o.bf16 ? 'bfloat16' : null,
+    checkpointEvery: o.checkpointEvery,
+    resume: o.resume,
+  });
+  const stop = o.quiet ? () => {} : progressReporter(trainer, o.steps);
   await trainer.train();
   stop();
   await trainer.checkpoint();
-  const evalBatches = makeBatches(seed + 1000);
-  const metrics = evaluatePretraining(model as unknown as BertForPreTraining, Array.from({ length: 8 }, () => evalBatches.next()));
-  await model.savePretrained(out);
-  tokenizer.save(out);
-  writeFileSync(join(out, 'eval.json'), `${JSON.stringify({ step: trainer.step, ...metrics }, null, 2)}\n`);
+  const evalBatches = makeBatches(o.seed + 1000);
+  const metrics = evaluatePretraining(o.model, Array.from({ length: 8 }, () => evalBatches.next()));
+  await o.model.savePretrained(o.out);
+  o.tokenizer.save(o.out);
+  writeFileSync(join(o.out, 'eval.json'), `${JSON.stringify({ step: trainer.step, ...metrics }, null, 2)}\n`);
   corpus.close();
-  if (!values.quiet) {
-    process.stdout.write(`pretrained ${steps} steps → ${out}: MLM loss ${metrics.mlmLoss.toFixed(3)}, perplexity ${metrics.perplexity.toFixed(1)}, masked accuracy ${(metrics.maskedAccuracy * 100).toFixed(1)}%${metrics.nspAccuracy === undefined ? '' : `, NSP accuracy ${(metrics.nspAccuracy * 100).toFixed(1)}%`}\n`);
+  if (!o.quiet) {
+    process.stdout.write(
+      `${o.verb} ${trainer.step} steps → ${o.out}: MLM loss ${metrics.mlmLoss.toFixed(3)}, perplexity ${metrics.perplexity.toFixed(1)}, masked accuracy ${(metrics.maskedAccuracy * 100).toFixed(1)}%${metrics.nspAccuracy === undefined ? '' : `, NSP accuracy ${(metrics.nspAccuracy * 100).toFixed(1)}%`}\n`,
+    );
   }
-  return 0;
 }

@@ -12,8 +12,12 @@ const tokenizers = createRequire(import.meta.url)('tokenizers') as typeof Tokeni
 export interface DomainTerm {
   word: string;
   frequency: number;
-  /** Pieces the current vocabulary splits the word into. */
+  /**
+   * Pieces the current vocabulary splits the word into; a word with a character outside the
+   * vocabulary becomes a single [UNK] and counts as many pieces as it has characters.
+   */
   pieces: number;
+  unknown: boolean;
   /** Tokens saved over the corpus by making the word one token: frequency · (pieces − 1). */
   saving: number;
 }
@@ -31,7 +35,12 @@ export async function findDomainTerms(tokenizer: BertTokenizer, files: readonly 
   const candidates = [...counts].filter(([word, n]) => n >= minFrequency && tokenizer.tokenToId(word) === null && /\p{L}/u.test(word));
   const encodings = await tokenizer.encodeBatch(candidates.map(([w]) => w), { addSpecialTokens: false });
   return candidates
-    .map(([word, frequency], i) => ({ word, frequency, pieces: encodings[i]!.ids.length, saving: frequency * (encodings[i]!.ids.length - 1) }))
+    .map(([word, frequency], i) => {
+      const ids = encodings[i]!.ids;
+      const unknown = ids.includes(tokenizer.unkId);
+      const pieces = unknown ? [...word].length : ids.length;
+      return { word, frequency, pieces, unknown, saving: frequency * (pieces - 1) };
+    })
     .filter((t) => t.pieces >= minPieces)
     .sort((a, b) => b.saving - a.saving || (a.word < b.word ? -1 : 1))
     .slice(0, top);

@@ -37,8 +37,10 @@ t.test('domain terms: frequent words split into many pieces, best first, and the
   // site: s ##i ##t ##e, 20 times, saves 60; binding, protein (2 pieces, 20 times) and
   // proteins (3 pieces, 10 times) save 20 each, ties broken alphabetically.
   t.same(terms.map((x) => x.word), ['site', 'binding', 'protein']);
-  t.same(terms[0], { word: 'site', frequency: 20, pieces: 4, saving: 60 });
-  t.same(terms[2], { word: 'protein', frequency: 20, pieces: 2, saving: 20 });
+  t.same(terms[0], { word: 'site', frequency: 20, pieces: 4, unknown: false, saving: 60 });
+  t.same(terms[2], { word: 'protein', frequency: 20, pieces: 2, unknown: false, saving: 20 });
+  const withUnknown = await data.findDomainTerms(tok, [corpus], { top: 10, minFrequency: 5 });
+  t.notOk(withUnknown.some((x) => x.unknown), 'every letter of this corpus is in the vocabulary');
   const before = tok.vocabSize;
   t.equal(tok.addTokens(terms.map((x) => x.word)), 3);
   t.equal(tok.vocabSize, before + 3);
