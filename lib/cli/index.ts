@@ -3,6 +3,8 @@ import { adapt } from './adapt.js';
 import { UsageError } from './args.js';
 import { data } from './data.js';
 import { doctor } from './doctor.js';
+import { evaluate } from './evaluate.js';
+import { predict } from './predict.js';
 import { finetune } from './finetune.js';
 import { pretrain } from './pretrain.js';
 import { tokenizer } from './tokenizer.js';
@@ -18,6 +20,8 @@ const subcommands: Record<string, Subcommand> = {
   data: { summary: 'tokenise a corpus into binary shards (data prepare)', run: data },
   pretrain: { summary: 'pretrain a BERT (MLM + NSP, or MLM only) from a corpus or shards', run: pretrain },
   adapt: { summary: 'continue pretraining a model folder on a domain corpus (domain adaptation)', run: adapt },
+  eval: { summary: 'evaluate a model folder on a corpus (MLM) or labelled JSONL (classification)', run: evaluate },
+  predict: { summary: "a classifier's labels for texts, or a masked LM's fillers for [MASK]", run: predict },
   finetune: { summary: 'fine-tune a sequence classifier from a model folder on JSONL records', run: finetune },
 };
 
