@@ -4,6 +4,7 @@ import { UsageError } from './args.js';
 import { data } from './data.js';
 import { doctor } from './doctor.js';
 import { evaluate } from './evaluate.js';
+import { plot } from './plot.js';
 import { predict } from './predict.js';
 import { finetune } from './finetune.js';
 import { pretrain } from './pretrain.js';
@@ -22,6 +23,7 @@ const subcommands: Record<string, Subcommand> = {
   adapt: { summary: 'continue pretraining a model folder on a domain corpus (domain adaptation)', run: adapt },
   eval: { summary: 'evaluate a model folder on a corpus (MLM) or labelled JSONL (classification)', run: evaluate },
   predict: { summary: "a classifier's labels for texts, or a masked LM's fillers for [MASK]", run: predict },
+  plot: { summary: "a run's loss and metric curves as an SVG (PNG with the optional sharp)", run: plot },
   finetune: { summary: 'fine-tune a sequence classifier from a model folder on JSONL records', run: finetune },
 };
 

@@ -5,3 +5,4 @@ export { saveTrainingCheckpoint, restoreTrainingCheckpoint, listCheckpoints, typ
 export { MetricsLog } from './metrics-log.js';
 export { evaluatePretraining, evaluateClassification, classificationMetrics, type PretrainingMetrics, type ClassificationMetrics } from './evaluate.js';
 export { ClassificationBatches, encodeRecords, collateEncoded, evaluationBatches, type ClassificationBatch, type EncodedRecords } from './classification-batches.js';
+export { renderSvg, seriesFromMetrics, type Series } from './plot.js';

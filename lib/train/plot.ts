@@ -1,0 +1,83 @@
+// Loss and metric curves from a run's metrics.jsonl as a self-contained SVG: one panel per
+// series (training loss, then each evaluation metric), steps on the x axis.
+export interface Series {
+  name: string;
+  points: [number, number][];
+}
+
+/** The series a metrics.jsonl holds: loss (and MLM/NSP losses) per step, and each eval metric. */
+export function seriesFromMetrics(jsonl: string): Series[] {
+  const byName = new Map<string, [number, number][]>();
+  const add = (name: string, step: number, value: unknown) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return;
+    if (!byName.has(name)) byName.set(name, []);
+    byName.get(name)!.push([step, value]);
+  };
+  jsonl.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new Error(`metrics line ${i + 1} is not valid JSON`);
+    }
+    const step = record.step;
+    if (typeof step !== 'number') return;
+    if (record.eval && typeof record.eval === 'object') {
+      for (const [k, v] of Object.entries(record.eval as Record<string, unknown>)) add(`eval ${k}`, step, v);
+    } else {
+      for (const k of ['loss', 'mlmLoss', 'nspLoss', 'lr']) add(k === 'loss' ? 'training loss' : k, step, record[k]);
+    }
+  });
+  return [...byName].map(([name, points]) => ({ name, points }));
+}
+
+function escape(text: string): string {
+  return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+}
+
+function ticks(min: number, max: number, count = 4): number[] {
+  if (min === max) return [min];
+  return Array.from({ length: count + 1 }, (_, i) => min + ((max - min) * i) / count);
+}
+
+function label(v: number): string {
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(1) : Number(v.toPrecision(3)).toString();
+}
+
+/** An SVG with one line chart per series, stacked vertically. */
+export function renderSvg(series: readonly Series[], title: string): string {
+  const width = 640;
+  const panel = 200;
+  const margin = { left: 64, right: 16, top: 28, bottom: 28 };
+  const height = 40 + series.length * (panel + 20);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escape(title)}</text>`,
+  ];
+  series.forEach((s, i) => {
+    const top = 40 + i * (panel + 20);
+    const xs = s.points.map((p) => p[0]);
+    const ys = s.points.map((p) => p[1]);
+    const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+    const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+    const plotW = width - margin.left - margin.right;
+    const plotH = panel - margin.top - margin.bottom;
+    const px = (x: number) => margin.left + (x1 === x0 ? plotW / 2 : ((x - x0) / (x1 - x0)) * plotW);
+    const py = (y: number) => top + margin.top + (y1 === y0 ? plotH / 2 : (1 - (y - y0) / (y1 - y0)) * plotH);
+    parts.push(`<text x="${margin.left}" y="${top + 16}" font-size="13">${escape(s.name)}</text>`);
+    parts.push(`<rect x="${margin.left}" y="${top + margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#ccc"/>`);
+    for (const y of ticks(y0, y1)) {
+      parts.push(`<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${py(y)}" y2="${py(y)}" stroke="#eee"/>`);
+      parts.push(`<text x="${margin.left - 6}" y="${py(y) + 4}" text-anchor="end">${label(y)}</text>`);
+    }
+    for (const x of ticks(x0, x1)) parts.push(`<text x="${px(x)}" y="${top + panel - 8}" text-anchor="middle">${label(Math.round(x))}</text>`);
+    const path = s.points.map((p, k) => `${k === 0 ? 'M' : 'L'}${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(' ');
+    parts.push(`<path d="${path}" fill="none" stroke="#1f77b4" stroke-width="1.5"/>`);
+    if (s.points.length <= 50) for (const p of s.points) parts.push(`<circle cx="${px(p[0]).toFixed(1)}" cy="${py(p[1]).toFixed(1)}" r="2" fill="#1f77b4"/>`);
+  });
+  parts.push('</svg>');
+  return `${parts.join('\n')}\n`;
+}
