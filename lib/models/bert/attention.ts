@@ -1,10 +1,9 @@
-import { Dropout } from '../../nn/activations.js';
-import { LayerNorm } from '../../nn/layer-norm.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import { dropout, scaledDotProductAttention } from '../../torch/functional.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type { BertConfig } from './config.js';
+import { BertOutput } from './output.js';
 
 /**
  * Multi-head self-attention. The 'sdpa' path is libtorch's fused kernel; the 'eager' path is
@@ -57,22 +56,10 @@ export class BertSelfAttention extends Module {
   }
 }
 
-/** dense → dropout → LayerNorm(· + input): BERT's post-LN residual. */
-export class BertSelfOutput extends Module {
-  readonly dense: Linear;
-  readonly layerNorm: LayerNorm;
-  readonly dropout: Dropout;
-
+/** The attention block's output: BertOutput over the hidden size. */
+export class BertSelfOutput extends BertOutput {
   constructor(config: BertConfig) {
-    super();
-    const c = config.fields;
-    this.dense = this.registerModule('dense', new Linear(c.hidden_size, c.hidden_size));
-    this.layerNorm = this.registerModule('LayerNorm', new LayerNorm(c.hidden_size, { eps: c.layer_norm_eps }));
-    this.dropout = this.registerModule('dropout', new Dropout(c.hidden_dropout_prob));
-  }
-
-  forward(hidden: Tensor, input: Tensor): Tensor {
-    return this.layerNorm.forward(this.dropout.forward(this.dense.forward(hidden)).add(input));
+    super(config, config.fields.hidden_size);
   }
 }
 

@@ -1,12 +1,10 @@
-import { Module } from '../../nn/module.js';
 import type { Embedding } from '../../nn/embedding.js';
-import { zeros_ } from '../../nn/init.js';
+import { Module } from '../../nn/module.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type { BertConfig } from './config.js';
 import { BertLMPredictionHead } from './heads.js';
-import { mlmHead } from './mlm.js';
+import { BertWithMlmHead, mlmHead } from './mlm.js';
 import { BertModel, type BertInputs, type BertModelOutput } from './model.js';
-import { BertPreTrainedModel } from './pretrained.js';
 
 export interface MaskedLMInputs extends BertInputs {
   labels?: Tensor | null;
@@ -28,7 +26,7 @@ class BertOnlyMLMHead extends Module {
 }
 
 /** BERT with the MLM head only (no pooler), for MLM-only pretraining and domain adaptation. */
-export class BertForMaskedLM extends BertPreTrainedModel {
+export class BertForMaskedLM extends BertWithMlmHead {
   readonly bert: BertModel;
   readonly cls: BertOnlyMLMHead;
 
@@ -39,28 +37,8 @@ export class BertForMaskedLM extends BertPreTrainedModel {
     this.initWeights();
   }
 
-  override get basePrefix(): string {
-    return 'bert.';
-  }
-
-  override get tiedKeys(): string[] {
-    return ['cls.predictions.decoder.weight', 'cls.predictions.decoder.bias'];
-  }
-
-  get wordEmbeddings(): Embedding {
-    return this.bert.embeddings.wordEmbeddings;
-  }
-
-  protected override initHeads(): void {
-    zeros_(this.cls.predictions.bias);
-  }
-
-  protected override retie(): void {
-    this.cls.predictions.tie(this.wordEmbeddings.weight);
-  }
-
-  protected override resizeHeads(_old: number, n: number): void {
-    this.cls.predictions.setBias(BertPreTrainedModel.resizedBias(this.cls.predictions.bias, n), this.wordEmbeddings.weight);
+  get lmHead(): BertLMPredictionHead {
+    return this.cls.predictions;
   }
 
   forward(inputs: MaskedLMInputs): MaskedLMOutput {

@@ -1,14 +1,11 @@
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
-import type { Embedding } from '../../nn/embedding.js';
-import { zeros_ } from '../../nn/init.js';
 import { crossEntropy } from '../../torch/functional.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type { BertConfig } from './config.js';
 import { BertLMPredictionHead } from './heads.js';
-import { mlmHead } from './mlm.js';
+import { BertWithMlmHead, mlmHead } from './mlm.js';
 import { BertModel, type BertInputs, type BertModelOutput } from './model.js';
-import { BertPreTrainedModel } from './pretrained.js';
 
 export interface PreTrainingInputs extends BertInputs {
   /** Original ids at masked positions, -100 elsewhere. */
@@ -39,7 +36,7 @@ class BertPreTrainingHeads extends Module {
 }
 
 /** BERT with both pretraining heads: loss = MLM loss + NSP loss. */
-export class BertForPreTraining extends BertPreTrainedModel {
+export class BertForPreTraining extends BertWithMlmHead {
   readonly bert: BertModel;
   readonly cls: BertPreTrainingHeads;
 
@@ -50,28 +47,8 @@ export class BertForPreTraining extends BertPreTrainedModel {
     this.initWeights();
   }
 
-  override get basePrefix(): string {
-    return 'bert.';
-  }
-
-  override get tiedKeys(): string[] {
-    return ['cls.predictions.decoder.weight', 'cls.predictions.decoder.bias'];
-  }
-
-  get wordEmbeddings(): Embedding {
-    return this.bert.embeddings.wordEmbeddings;
-  }
-
-  protected override initHeads(): void {
-    zeros_(this.cls.predictions.bias);
-  }
-
-  protected override retie(): void {
-    this.cls.predictions.tie(this.wordEmbeddings.weight);
-  }
-
-  protected override resizeHeads(_old: number, n: number): void {
-    this.cls.predictions.setBias(BertPreTrainedModel.resizedBias(this.cls.predictions.bias, n), this.wordEmbeddings.weight);
+  get lmHead(): BertLMPredictionHead {
+    return this.cls.predictions;
   }
 
   forward(inputs: PreTrainingInputs): PreTrainingOutput {

@@ -1,7 +1,8 @@
 export { BertConfig, PRESETS, type BertConfigFields, type HiddenAct, type ProblemType } from './config.js';
 export { BertEmbeddings } from './embeddings.js';
 export { BertSelfAttention, BertSelfOutput, BertAttention } from './attention.js';
-export { BertIntermediate, BertOutput, BertLayer, BertEncoder, BertPooler } from './layer.js';
+export { BertIntermediate, BertLayer, BertEncoder, BertPooler } from './layer.js';
+export { BertOutput } from './output.js';
 export { BertPredictionHeadTransform, BertLMPredictionHead } from './heads.js';
 export { BertPreTrainedModel, type LoadReport, type FromPretrainedOptions } from './pretrained.js';
 export { BertModel, type BertInputs, type BertModelOutput } from './model.js';

@@ -1,11 +1,10 @@
-import { Dropout } from '../../nn/activations.js';
-import { LayerNorm } from '../../nn/layer-norm.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import { ModuleList } from '../../nn/containers.js';
 import type { Tensor } from '../../torch/tensor.js';
 import { activation } from './activation.js';
 import { BertAttention } from './attention.js';
+import { BertOutput } from './output.js';
 import type { BertConfig } from './config.js';
 
 export class BertIntermediate extends Module {
@@ -23,24 +22,6 @@ export class BertIntermediate extends Module {
   }
 }
 
-export class BertOutput extends Module {
-  readonly dense: Linear;
-  readonly layerNorm: LayerNorm;
-  readonly dropout: Dropout;
-
-  constructor(config: BertConfig) {
-    super();
-    const c = config.fields;
-    this.dense = this.registerModule('dense', new Linear(c.intermediate_size, c.hidden_size));
-    this.layerNorm = this.registerModule('LayerNorm', new LayerNorm(c.hidden_size, { eps: c.layer_norm_eps }));
-    this.dropout = this.registerModule('dropout', new Dropout(c.hidden_dropout_prob));
-  }
-
-  forward(hidden: Tensor, input: Tensor): Tensor {
-    return this.layerNorm.forward(this.dropout.forward(this.dense.forward(hidden)).add(input));
-  }
-}
-
 /** Attention, then the feed-forward block, each with its residual and LayerNorm. */
 export class BertLayer extends Module {
   readonly attention: BertAttention;
@@ -51,7 +32,7 @@ export class BertLayer extends Module {
     super();
     this.attention = this.registerModule('attention', new BertAttention(config));
     this.intermediate = this.registerModule('intermediate', new BertIntermediate(config));
-    this.output = this.registerModule('output', new BertOutput(config));
+    this.output = this.registerModule('output', new BertOutput(config, config.fields.intermediate_size));
   }
 
   forward(hidden: Tensor, attentionMask: Tensor | null, outputAttentions = false): { hidden: Tensor; probs: Tensor | null } {

@@ -1,8 +1,12 @@
 // Shared by the models with an MLM head: the head runs on the masked positions only when
 // labels are given (NVIDIA's recipe), which gives the same loss for a fraction of the work.
+import type { Embedding } from '../../nn/embedding.js';
+import { zeros_ } from '../../nn/init.js';
 import { crossEntropy } from '../../torch/functional.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type { BertLMPredictionHead } from './heads.js';
+import type { BertModel } from './model.js';
+import { BertPreTrainedModel } from './pretrained.js';
 
 export interface MlmResult {
   /**
@@ -26,4 +30,37 @@ export function mlmHead(head: BertLMPredictionHead, sequence: Tensor, labels: Te
   }
   const logits = head.forward(sequence);
   return { logits, loss: crossEntropy(logits.view(-1, vocabSize), labels.view(-1)) };
+}
+
+/**
+ * A BERT with an MLM head (BertForPreTraining, BertForMaskedLM): the encoder under 'bert.',
+ * the decoder tied to the word embeddings, and the head following vocabulary resizes.
+ */
+export abstract class BertWithMlmHead extends BertPreTrainedModel {
+  abstract readonly bert: BertModel;
+  abstract get lmHead(): BertLMPredictionHead;
+
+  override get basePrefix(): string {
+    return 'bert.';
+  }
+
+  override get tiedKeys(): string[] {
+    return ['cls.predictions.decoder.weight', 'cls.predictions.decoder.bias'];
+  }
+
+  get wordEmbeddings(): Embedding {
+    return this.bert.embeddings.wordEmbeddings;
+  }
+
+  protected override initHeads(): void {
+    zeros_(this.lmHead.bias);
+  }
+
+  protected override retie(): void {
+    this.lmHead.tie(this.wordEmbeddings.weight);
+  }
+
+  protected override resizeHeads(_old: number, n: number): void {
+    this.lmHead.setBias(BertPreTrainedModel.resizedBias(this.lmHead.bias, n), this.wordEmbeddings.weight);
+  }
 }
