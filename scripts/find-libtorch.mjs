@@ -233,7 +233,10 @@ function main(argv) {
       ],
     }[arg];
     if (!items) throw new Error(`--gyp takes include, libraries, ldflags or defines, not ${arg}`);
-    process.stdout.write(`${items.join('\n')}\n`);
+    // gyp splits <!@(...) output like a shell: quote each item so that spaces and the quotes of
+    // a string macro survive.
+    const shellQuote = (item) => `'${item.replaceAll("'", "'\\''")}'`;
+    process.stdout.write(`${items.map(shellQuote).join('\n')}\n`);
   } else {
     process.stdout.write(
       `libtorch ${found.version} (${found.cuda ? 'CUDA' : 'CPU'}, C++11 ABI ${found.cxx11Abi}) from ${found.source}\n  ${found.root}\n`,

@@ -66,3 +66,17 @@ t.test('find-libtorch: a Python without torch is reported, older libtorch is rej
     t.match(result.stderr, /system \(\/usr\): libtorch 1\.\d+\.\d+ at \/usr is older than 2\.1/, "Debian's libtorch-dev is seen and refused");
   }
 });
+
+t.test('binding.gyp gets items that survive gyp\'s shell-like splitting', async (t) => {
+  const run = (what: string) => spawnSync(process.execPath, [findScript, '--gyp', what], { encoding: 'utf8' });
+  const defines = run('defines');
+  t.equal(defines.status, 0, defines.stderr);
+  const lines = defines.stdout.trim().split('\n');
+  t.ok(lines.every((l) => l.startsWith("'") && l.endsWith("'")), 'each item is single-quoted');
+  t.ok(lines.includes(`'PLM_LIBTORCH_ROOT="${record.root}"'`), 'the string macro keeps its double quotes');
+  const includes = run('include').stdout.trim().split('\n');
+  t.ok(includes.includes(`'${join(record.root, 'include')}'`));
+  const ldflags = run('ldflags').stdout;
+  t.match(ldflags, /--disable-new-dtags/);
+  t.match(ldflags, new RegExp(`-rpath,${record.libDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+});
