@@ -2,14 +2,13 @@
 // a domain corpus, optionally adding the domain's frequent split words to the vocabulary first.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import { findDomainTerms } from '../data/domain-vocabulary.js';
 import { BertTokenizer } from '../data/tokenizer.js';
 import { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
 import { BertForPreTraining } from '../models/bert/for-pretraining.js';
 import { manualSeed } from '../torch/creation.js';
-import { integer, number, required, usage, UsageError } from './args.js';
+import { integer, number, parseCommand, required, UsageError } from './args.js';
 import { trainAndSave } from './pretrain.js';
 
 const HELP = `Usage: plm-torch adapt --from DIR --corpus FILES... --out DIR [options]
@@ -36,33 +35,28 @@ embedding rows are new, every old row is kept, and the MLM decoder stays tied.
 `;
 
 export async function adapt(args: string[]): Promise<number> {
-  const { values } = usage(() =>
-    parseArgs({
-      args,
-      strict: true,
-      options: {
-        from: { type: 'string' },
-        corpus: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        'extend-vocab': { type: 'string' },
-        steps: { type: 'string' },
-        'batch-size': { type: 'string' },
-        'seq-len': { type: 'string' },
-        lr: { type: 'string' },
-        nsp: { type: 'boolean', default: false },
-        bf16: { type: 'boolean', default: false },
-        'checkpoint-every': { type: 'string' },
-        seed: { type: 'string' },
-        resume: { type: 'boolean', default: false },
-        quiet: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
+  const parsed = parseCommand(
+    args,
+    {
+      from: { type: 'string' },
+      corpus: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      'extend-vocab': { type: 'string' },
+      steps: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'seq-len': { type: 'string' },
+      lr: { type: 'string' },
+      nsp: { type: 'boolean', default: false },
+      bf16: { type: 'boolean', default: false },
+      'checkpoint-every': { type: 'string' },
+      seed: { type: 'string' },
+      resume: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+    },
+    HELP,
   );
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  if (!parsed) return 0;
+  const { values } = parsed;
   const from = required(values.from, '--from');
   const corpus = required(values.corpus, '--corpus');
   const out = required(values.out, '--out');
@@ -86,7 +80,7 @@ export async function adapt(args: string[]): Promise<number> {
       process.stdout.write(`added ${added} domain tokens: ${terms.slice(0, 20).map((t) => `${t.word} (${t.frequency}×, ${t.pieces} pieces)`).join(', ')}${terms.length > 20 ? ', …' : ''}\n`);
     }
   }
-  await trainAndSave({
+  const result = await trainAndSave({
     model,
     tokenizer,
     corpus,
@@ -107,5 +101,5 @@ export async function adapt(args: string[]): Promise<number> {
     quiet: values.quiet,
     verb: 'adapted',
   });
-  return 0;
+  return result.cancelled ? 130 : 0;
 }

@@ -1,9 +1,8 @@
 // plm-torch data prepare: a corpus tokenised into binary shards for pretraining.
 import { prepareShards } from '../data/shards.js';
 import { BertTokenizer } from '../data/tokenizer.js';
-import { parseArgs } from 'node:util';
 
-import { integer, required, usage, UsageError } from './args.js';
+import { integer, parseCommand, required, UsageError } from './args.js';
 
 const HELP = `Usage: plm-torch data prepare --corpus FILES... --tokenizer DIR --out DIR [--shard-tokens N]
 
@@ -25,24 +24,19 @@ export async function data(args: string[]): Promise<number> {
     return action === undefined ? 1 : 0;
   }
   if (action !== 'prepare') throw new UsageError(`unknown action '${action}'; try: plm-torch data prepare --help`);
-  const { values } = usage(() =>
-    parseArgs({
-      args: rest,
-      strict: true,
-      options: {
-        corpus: { type: 'string', multiple: true },
-        tokenizer: { type: 'string' },
-        out: { type: 'string' },
-        'shard-tokens': { type: 'string' },
-        'text-field': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
+  const parsed = parseCommand(
+    rest,
+    {
+      corpus: { type: 'string', multiple: true },
+      tokenizer: { type: 'string' },
+      out: { type: 'string' },
+      'shard-tokens': { type: 'string' },
+      'text-field': { type: 'string' },
+    },
+    HELP,
   );
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  if (!parsed) return 0;
+  const { values } = parsed;
   const tokenizer = BertTokenizer.fromPretrained(required(values.tokenizer, '--tokenizer'));
   const out = required(values.out, '--out');
   const manifest = await prepareShards(required(values.corpus, '--corpus'), tokenizer, out, {

@@ -1,9 +1,9 @@
 // plm-torch finetune: sequence classification from a pretrained (or adapted) model folder.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 
-import { labelSet, type ClassificationRecord } from '../data/classification-collator.js';
+import { labelSet } from '../data/classification-collator.js';
+import { readRecords } from '../data/records.js';
 import { BertTokenizer } from '../data/tokenizer.js';
 import { BertForSequenceClassification } from '../models/bert/for-tasks.js';
 import { loadSafetensors } from '../io/safetensors.js';
@@ -11,7 +11,7 @@ import { manualSeed } from '../torch/creation.js';
 import { ClassificationBatches, encodeRecords, evaluationBatches, type ClassificationBatch } from '../train/classification-batches.js';
 import { evaluateClassification } from '../train/evaluate.js';
 import { Trainer, type TrainableModel } from '../train/trainer.js';
-import { integer, number, required, usage, UsageError } from './args.js';
+import { integer, number, parseCommand, required, UsageError } from './args.js';
 import { progressReporter } from './progress.js';
 
 const HELP = `Usage: plm-torch finetune --from DIR --train FILE.jsonl --eval FILE.jsonl --out DIR [options]
@@ -35,53 +35,27 @@ stops improving, and leaves the best model in OUT with eval.json.
   --quiet             no progress output
 `;
 
-/** JSONL records with a text and a label; a bad line is an error naming its number. */
-export function readRecords(path: string): ClassificationRecord[] {
-  if (!existsSync(path)) throw new Error(`${path} does not exist`);
-  const records: ClassificationRecord[] = [];
-  readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    let value: { text?: unknown; text_pair?: unknown; label?: unknown };
-    try {
-      value = JSON.parse(line) as typeof value;
-    } catch {
-      throw new Error(`${path}:${i + 1}: not valid JSON`);
-    }
-    if (typeof value.text !== 'string') throw new Error(`${path}:${i + 1}: "text" must be a string`);
-    if (typeof value.label !== 'string' && typeof value.label !== 'number') throw new Error(`${path}:${i + 1}: "label" must be a string or an integer`);
-    if (value.text_pair !== undefined && typeof value.text_pair !== 'string') throw new Error(`${path}:${i + 1}: "text_pair" must be a string`);
-    records.push({ text: value.text, label: value.label, ...(value.text_pair === undefined ? {} : { textPair: value.text_pair }) });
-  });
-  if (records.length === 0) throw new Error(`${path} holds no records`);
-  return records;
-}
-
 export async function finetune(args: string[]): Promise<number> {
-  const { values } = usage(() =>
-    parseArgs({
-      args,
-      strict: true,
-      options: {
-        from: { type: 'string' },
-        train: { type: 'string' },
-        eval: { type: 'string' },
-        out: { type: 'string' },
-        epochs: { type: 'string' },
-        'batch-size': { type: 'string' },
-        lr: { type: 'string' },
-        'max-length': { type: 'string' },
-        'eval-every': { type: 'string' },
-        patience: { type: 'string' },
-        seed: { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
+  const parsed = parseCommand(
+    args,
+    {
+      from: { type: 'string' },
+      train: { type: 'string' },
+      eval: { type: 'string' },
+      out: { type: 'string' },
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      lr: { type: 'string' },
+      'max-length': { type: 'string' },
+      'eval-every': { type: 'string' },
+      patience: { type: 'string' },
+      seed: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+    HELP,
   );
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  if (!parsed) return 0;
+  const { values } = parsed;
   const from = required(values.from, '--from');
   const out = required(values.out, '--out');
   const epochs = integer(values.epochs, '--epochs', 3);
@@ -123,9 +97,17 @@ export async function finetune(args: string[]): Promise<number> {
     evaluate,
     earlyStopping: { metric: 'accuracy', patience },
   });
-  const stop = values.quiet ? () => {} : progressReporter(trainer, steps);
-  await trainer.train();
-  stop();
+  const stop = progressReporter(trainer, steps, { quiet: values.quiet });
+  const interrupt = () => trainer.requestStop();
+  process.once('SIGINT', interrupt);
+  let result;
+  try {
+    result = await trainer.train();
+  } finally {
+    process.off('SIGINT', interrupt);
+    stop();
+  }
+  if (result.cancelled) return 130;
   // The best evaluation's weights, as transformers' load_best_model_at_end.
   const bestDir = join(out, 'best');
   if (existsSync(join(bestDir, 'model.safetensors'))) {

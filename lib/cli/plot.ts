@@ -3,10 +3,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { parseArgs } from 'node:util';
 
 import { renderSvg, seriesFromMetrics } from '../train/plot.js';
-import { usage, UsageError } from './args.js';
+import { parseCommand, UsageError } from './args.js';
 
 const HELP = `Usage: plm-torch plot RUN_DIR [--out FILE.svg]
 
@@ -16,31 +15,31 @@ installed.
 `;
 
 export async function plot(args: string[]): Promise<number> {
-  const { values, positionals } = usage(() =>
-    parseArgs({ args, strict: true, allowPositionals: true, options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }),
-  );
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const parsed = parseCommand(args, { out: { type: 'string' } }, HELP, { positionals: true });
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   const [run] = positionals;
   if (!run || positionals.length > 1) throw new UsageError('give one RUN_DIR');
+  const written = await plotRun(run, values.out);
+  process.stdout.write(`plotted ${written.series.join(', ')} → ${written.svg}${written.png ? ` and ${written.png}` : ''}\n`);
+  return 0;
+}
+
+/** Writes RUN_DIR/metrics.svg (or `svgPath`) and, with sharp installed, a PNG beside it. */
+export async function plotRun(run: string, svgPath = join(run, 'metrics.svg')): Promise<{ series: string[]; svg: string; png: string | null }> {
   const metrics = join(run, 'metrics.jsonl');
   if (!existsSync(metrics)) throw new Error(`${run} has no metrics.jsonl`);
   const series = seriesFromMetrics(readFileSync(metrics, 'utf8'));
   if (series.length === 0) throw new Error(`${metrics} holds no steps to plot`);
-  const svgPath = values.out ?? join(run, 'metrics.svg');
   const svg = renderSvg(series, basename(run));
   writeFileSync(svgPath, svg);
-  let png = '';
+  let png: string | null = null;
   try {
     const sharp = createRequire(import.meta.url)('sharp') as (input: Buffer) => { png(): { toFile(path: string): Promise<unknown> } };
-    const pngPath = svgPath.replace(/\.svg$/, '') + '.png';
-    await sharp(Buffer.from(svg)).png().toFile(pngPath);
-    png = ` and ${pngPath}`;
+    png = svgPath.replace(/\.svg$/, '') + '.png';
+    await sharp(Buffer.from(svg)).png().toFile(png);
   } catch {
-    // No sharp: the SVG alone.
+    png = null; // No sharp: the SVG alone.
   }
-  process.stdout.write(`plotted ${series.map((s) => s.name).join(', ')} → ${svgPath}${png}\n`);
-  return 0;
+  return { series: series.map((s) => s.name), svg: svgPath, png };
 }

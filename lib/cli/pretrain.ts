@@ -1,7 +1,6 @@
 // plm-torch pretrain: MLM + NSP (or MLM only) pretraining of a BERT from a corpus or shards.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import { PretrainingStream } from '../data/pretraining-stream.js';
 import { MANIFEST, prepareShards, ShardedCorpus } from '../data/shards.js';
@@ -14,7 +13,7 @@ import { PretrainingBatches } from '../train/batches.js';
 import { evaluatePretraining } from '../train/evaluate.js';
 import { Trainer, type TrainableModel } from '../train/trainer.js';
 import type { MlmBatch } from '../data/mlm-collator.js';
-import { integer, number, required, usage, UsageError } from './args.js';
+import { integer, number, parseCommand, required, UsageError } from './args.js';
 import { progressReporter } from './progress.js';
 
 const HELP = `Usage: plm-torch pretrain (--corpus FILES... | --data DIR) --tokenizer DIR --out DIR [options]
@@ -55,38 +54,33 @@ export function modelConfig(name: string, vocabSize: number, seqLen: number): Be
 }
 
 export async function pretrain(args: string[]): Promise<number> {
-  const { values } = usage(() =>
-    parseArgs({
-      args,
-      strict: true,
-      options: {
-        corpus: { type: 'string', multiple: true },
-        data: { type: 'string' },
-        tokenizer: { type: 'string' },
-        model: { type: 'string', default: 'tiny' },
-        out: { type: 'string' },
-        steps: { type: 'string' },
-        'batch-size': { type: 'string' },
-        'grad-accum': { type: 'string' },
-        'seq-len': { type: 'string' },
-        lr: { type: 'string' },
-        warmup: { type: 'string' },
-        optimizer: { type: 'string', default: 'adamw' },
-        'mask-prob': { type: 'string' },
-        'mlm-only': { type: 'boolean', default: false },
-        bf16: { type: 'boolean', default: false },
-        'checkpoint-every': { type: 'string' },
-        seed: { type: 'string' },
-        resume: { type: 'boolean', default: false },
-        quiet: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
+  const parsed = parseCommand(
+    args,
+    {
+      corpus: { type: 'string', multiple: true },
+      data: { type: 'string' },
+      tokenizer: { type: 'string' },
+      model: { type: 'string', default: 'tiny' },
+      out: { type: 'string' },
+      steps: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'grad-accum': { type: 'string' },
+      'seq-len': { type: 'string' },
+      lr: { type: 'string' },
+      warmup: { type: 'string' },
+      optimizer: { type: 'string', default: 'adamw' },
+      'mask-prob': { type: 'string' },
+      'mlm-only': { type: 'boolean', default: false },
+      bf16: { type: 'boolean', default: false },
+      'checkpoint-every': { type: 'string' },
+      seed: { type: 'string' },
+      resume: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+    },
+    HELP,
   );
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  if (!parsed) return 0;
+  const { values } = parsed;
   const out = required(values.out, '--out');
   const steps = integer(values.steps, '--steps', 1000);
   const batchSize = integer(values['batch-size'], '--batch-size', 32);
@@ -100,7 +94,7 @@ export async function pretrain(args: string[]): Promise<number> {
   const config = modelConfig(values.model!, tokenizer.vocabSize, seqLen);
   manualSeed(seed);
 
-  await trainAndSave({
+  const result = await trainAndSave({
     model: values['mlm-only'] ? new BertForMaskedLM(config) : new BertForPreTraining(config),
     tokenizer,
     corpus: values.corpus,
@@ -122,7 +116,7 @@ export async function pretrain(args: string[]): Promise<number> {
     quiet: values.quiet,
     verb: 'pretrained',
   });
-  return 0;
+  return result.cancelled ? 130 : 0;
 }
 
 export interface TrainAndSaveOptions {
@@ -152,7 +146,7 @@ export interface TrainAndSaveOptions {
  * Shared by pretrain and adapt: shards from the corpus (unless given), MLM(+NSP) batches, the
  * trainer, a final checkpoint, evaluation, and OUT as a Hugging Face folder with the tokenizer.
  */
-export async function trainAndSave(o: TrainAndSaveOptions): Promise<void> {
+export async function trainAndSave(o: TrainAndSaveOptions): Promise<{ step: number; cancelled: boolean }> {
   let dataDir = o.dataDir;
   if (!dataDir) {
     dataDir = join(o.out, 'data');
@@ -182,9 +176,20 @@ export async function trainAndSave(o: TrainAndSaveOptions): Promise<void> {
     checkpointEvery: o.checkpointEvery,
     resume: o.resume,
   });
-  const stop = o.quiet ? () => {} : progressReporter(trainer, o.steps);
-  await trainer.train();
-  stop();
+  const stop = progressReporter(trainer, o.steps, { quiet: o.quiet });
+  const interrupt = () => trainer.requestStop();
+  process.once('SIGINT', interrupt); // Ctrl-C: a checkpoint at the next step, then stop
+  let result;
+  try {
+    result = await trainer.train();
+  } finally {
+    process.off('SIGINT', interrupt);
+    stop();
+  }
+  if (result.cancelled) {
+    corpus.close();
+    return { step: result.step, cancelled: true };
+  }
   await trainer.checkpoint();
   const evalBatches = makeBatches(o.seed + 1000);
   const metrics = evaluatePretraining(o.model, Array.from({ length: 8 }, () => evalBatches.next()));
@@ -197,4 +202,5 @@ export async function trainAndSave(o: TrainAndSaveOptions): Promise<void> {
       `${o.verb} ${trainer.step} steps → ${o.out}: MLM loss ${metrics.mlmLoss.toFixed(3)}, perplexity ${metrics.perplexity.toFixed(1)}, masked accuracy ${(metrics.maskedAccuracy * 100).toFixed(1)}%${metrics.nspAccuracy === undefined ? '' : `, NSP accuracy ${(metrics.nspAccuracy * 100).toFixed(1)}%`}\n`,
     );
   }
+  return { step: trainer.step, cancelled: false };
 }

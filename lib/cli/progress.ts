@@ -1,6 +1,7 @@
 // Progress on the terminal: a line rewritten in place on a TTY (step, loss, tokens/s, time
-// left), a line every 10% otherwise.
-import type { Trainer } from '../train/trainer.js';
+// left), a line every 10% otherwise; the trainer's log messages on their own lines (warnings
+// even when quiet).
+import type { LogRecord, Trainer } from '../train/trainer.js';
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
@@ -8,7 +9,15 @@ function duration(seconds: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-export function progressReporter<B>(trainer: Trainer<B>, total: number, stream: NodeJS.WriteStream = process.stderr): () => void {
+let terminalReports = true;
+
+/** Off in a worker that forwards the trainer's events to its host instead. */
+export function setTerminalReports(on: boolean): void {
+  terminalReports = on;
+}
+
+export function progressReporter<B>(trainer: Trainer<B>, total: number, { quiet = false, stream = process.stderr }: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): () => void {
+  if (!terminalReports) return () => {};
   const started = Date.now();
   let firstStep: number | undefined;
   const tty = stream.isTTY === true;
@@ -24,9 +33,21 @@ export function progressReporter<B>(trainer: Trainer<B>, total: number, stream: 
     if (tty) stream.write(`\r${line}`);
     else if (r.step % every === 0 || r.step === total) stream.write(`${line}\n`);
   };
-  trainer.on('step', onStep);
+  let midLine = false;
+  const onLog = (r: LogRecord) => {
+    if (quiet && r.level !== 'warn') return;
+    stream.write(`${midLine ? '\n' : ''}${r.level === 'warn' ? 'warning: ' : ''}${r.message}\n`);
+    midLine = false;
+  };
+  const onStepShown = (r: Parameters<typeof onStep>[0]) => {
+    onStep(r);
+    midLine = tty;
+  };
+  if (!quiet) trainer.on('step', onStepShown);
+  trainer.on('log', onLog);
   return () => {
-    trainer.off('step', onStep);
-    if (tty) stream.write('\n');
+    trainer.off('step', onStepShown);
+    trainer.off('log', onLog);
+    if (midLine) stream.write('\n');
   };
 }

@@ -1,8 +1,7 @@
 // plm-torch tokenizer train: a BERT WordPiece vocabulary from corpus files.
 import { trainTokenizer } from '../data/train-tokenizer.js';
-import { parseArgs } from 'node:util';
 
-import { integer, required, usage, UsageError } from './args.js';
+import { integer, parseCommand, required, UsageError } from './args.js';
 
 const HELP = `Usage: plm-torch tokenizer train --corpus FILES... --out DIR [--vocab-size N] [--min-frequency N] [--cased]
 
@@ -24,24 +23,19 @@ export async function tokenizer(args: string[]): Promise<number> {
     return action === undefined ? 1 : 0;
   }
   if (action !== 'train') throw new UsageError(`unknown action '${action}'; try: plm-torch tokenizer train --help`);
-  const { values } = usage(() =>
-    parseArgs({
-      args: rest,
-      strict: true,
-      options: {
-        corpus: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        'vocab-size': { type: 'string' },
-        'min-frequency': { type: 'string' },
-        cased: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
+  const parsed = parseCommand(
+    rest,
+    {
+      corpus: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      'vocab-size': { type: 'string' },
+      'min-frequency': { type: 'string' },
+      cased: { type: 'boolean' },
+    },
+    HELP,
   );
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  if (!parsed) return 0;
+  const { values } = parsed;
   const started = Date.now();
   const trained = await trainTokenizer(required(values.corpus, '--corpus'), {
     vocabSize: integer(values['vocab-size'], '--vocab-size', 30522, 6),

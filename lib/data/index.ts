@@ -6,6 +6,7 @@ export { readDocuments, readLines, resolveCorpusFiles, emptyStats, type CorpusOp
 export { prepareShards, ShardedCorpus, MANIFEST, type Manifest, type PrepareOptions, type ShardInfo } from './shards.js';
 export { PretrainingStream, type StreamMode, type StreamOptions, type StreamPosition } from './pretraining-stream.js';
 export { MlmCollator, type Example, type MlmBatch, type MlmCollatorOptions } from './mlm-collator.js';
+export { readRecords } from './records.js';
 export { ClassificationCollator, labelSet, type ClassificationRecord, type ClassificationBatch } from './classification-collator.js';
 export { findDomainTerms, type DomainTerm } from './domain-vocabulary.js';
 export { Random } from './random.js';

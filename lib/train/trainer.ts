@@ -49,6 +49,15 @@ export interface TrainerOptions<B> {
    * many evaluations without improvement to allow. The best model is saved to OUT/best.
    */
   earlyStopping?: { metric: string; patience: number };
+  /** Aborting stops the run at the next step boundary, after writing a checkpoint. */
+  signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  step: number;
+  lastLoss: number | null;
+  /** True when the run stopped early on request (signal, requestStop, stopWhen). */
+  cancelled: boolean;
 }
 
 export interface StepRecord {
@@ -62,11 +71,19 @@ export interface StepRecord {
   tokensPerSecond: number;
 }
 
+export interface LogRecord {
+  level: 'info' | 'warn';
+  message: string;
+  step: number;
+}
+
 export interface TrainerEvents {
   step: [StepRecord];
   eval: [{ step: number } & Record<string, number>];
   checkpoint: [{ step: number; dir: string }];
-  done: [{ step: number; lastLoss: number | null }];
+  /** What a person following the run wants to read: resuming, early stopping, notes. */
+  log: [LogRecord];
+  done: [TrainResult];
 }
 
 function tokensIn(batch: unknown): number {
@@ -74,15 +91,27 @@ function tokensIn(batch: unknown): number {
   return mask ? (mask.sum().item() as number) : 0;
 }
 
+let trainerObserver: ((trainer: Trainer<unknown>) => void) | null = null;
+
+/**
+ * Calls `observer` with every Trainer this thread constructs from now on (null to stop): how a
+ * worker running a command forwards its trainer's events to the host.
+ */
+export function observeTrainers(observer: ((trainer: Trainer<unknown>) => void) | null): void {
+  trainerObserver = observer;
+}
+
 export class Trainer<B> extends EventEmitter<TrainerEvents> {
-  readonly options: Required<Omit<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule' | 'earlyStopping'>> &
-    Pick<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule' | 'earlyStopping'>;
+  readonly options: Required<Omit<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule' | 'earlyStopping' | 'signal'>> &
+    Pick<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule' | 'earlyStopping' | 'signal'>;
   /** The best value of the early-stopping metric so far and the step it was reached at. */
   best: { value: number; step: number } | null = null;
   readonly optimizer: Optimizer<{ lr: number }>;
   readonly scheduler: LRScheduler;
   readonly metrics: MetricsLog;
   step = 0;
+  #stopRequested = false;
+  #stopChecks: (() => boolean)[] = [];
 
   constructor(options: TrainerOptions<B>) {
     super();
@@ -99,6 +128,7 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     this.optimizer = o.optimizer === 'lamb' ? new LAMB(groups, { lr: o.lr }) : new AdamW(groups, { lr: o.lr });
     this.scheduler = new LRScheduler(this.optimizer, this.#lambda());
     this.metrics = new MetricsLog(join(o.out, 'metrics.jsonl'));
+    trainerObserver?.(this as Trainer<unknown>);
   }
 
   #lambda(): LrLambda {
@@ -125,7 +155,27 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     const restored = restoreTrainingCheckpoint(latest.dir, { model: this.options.model, optimizer: this.optimizer, scheduler: this.scheduler });
     this.options.batches.seek(restored.dataPosition);
     this.step = restored.state.step;
+    this.log(`resumed from ${latest.dir} at step ${this.step}`);
     return this.step;
+  }
+
+  /** Stops the run at the next step boundary (after a checkpoint), as aborting `signal` does. */
+  requestStop(): void {
+    this.#stopRequested = true;
+  }
+
+  /** Adds a condition checked at every step boundary; true stops the run like requestStop(). */
+  stopWhen(check: () => boolean): void {
+    this.#stopChecks.push(check);
+  }
+
+  get stopRequested(): boolean {
+    return this.#stopRequested || this.options.signal?.aborted === true || this.#stopChecks.some((check) => check());
+  }
+
+  /** Emits a `log` event (nothing is printed: the CLI or the host decides where logs go). */
+  log(message: string, level: LogRecord['level'] = 'info'): void {
+    this.emit('log', { level, message, step: this.step });
   }
 
   async checkpoint(): Promise<string> {
@@ -176,13 +226,23 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     return record;
   }
 
-  /** Trains to options.steps (resuming first when asked), with evaluation and checkpoints on the way. */
-  async train(): Promise<{ step: number; lastLoss: number | null }> {
+  /**
+   * Trains to options.steps (resuming first when asked), with evaluation and checkpoints on the
+   * way. Between steps it yields to the event loop, so timers, messages and an AbortSignal work.
+   */
+  async train(): Promise<TrainResult> {
     const o = this.options;
-    if (o.resume) this.restore();
+    if (o.resume && this.restore() === 0) this.log(`--resume: no complete checkpoint under ${join(o.out, 'checkpoints')}; starting at step 0`, 'warn');
     let last: StepRecord | null = null;
     let sinceBest = 0;
+    let cancelled = false;
+    let checkpointed = -1;
     while (this.step < o.steps) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.stopRequested) {
+        cancelled = true;
+        break;
+      }
       last = this.trainStep();
       if (o.evaluate && o.evalEvery > 0 && (this.step % o.evalEvery === 0 || this.step === o.steps)) {
         o.model.eval();
@@ -197,13 +257,21 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
             sinceBest = 0;
             await o.model.savePretrained(join(o.out, 'best'));
           } else if (++sinceBest >= o.earlyStopping.patience) {
+            this.log(`early stopping at step ${this.step}: ${o.earlyStopping.metric} has not improved on ${this.best.value.toFixed(4)} (step ${this.best.step}) for ${sinceBest} evaluations`);
             break;
           }
         }
       }
-      if (o.checkpointEvery > 0 && this.step % o.checkpointEvery === 0) await this.checkpoint();
+      if (o.checkpointEvery > 0 && this.step % o.checkpointEvery === 0) {
+        await this.checkpoint();
+        checkpointed = this.step;
+      }
     }
-    const result = { step: this.step, lastLoss: last?.loss ?? null };
+    if (cancelled) {
+      const dir = checkpointed === this.step || this.step === 0 ? null : await this.checkpoint();
+      this.log(`stopped on request at step ${this.step}${dir ? `; checkpoint ${dir}` : ''} (continue with resume)`);
+    }
+    const result = { step: this.step, lastLoss: last?.loss ?? null, cancelled };
     this.emit('done', result);
     return result;
   }

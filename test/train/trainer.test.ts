@@ -88,3 +88,32 @@ t.test('bad trainer options are clear errors', async (t) => {
   t.throws(() => setup(join(dir, 'bad'), { lr: -1 }), /lr must be a positive number/);
   t.throws(() => setup(join(dir, 'bad'), { schedule: 'exp' as 'linear' }), /unknown schedule/);
 });
+
+t.test('log events: resuming without a checkpoint warns, resuming with one says where, early stopping says why', async (t) => {
+  const out = join(dir, 'logs');
+  const first = setup(out, { resume: true, steps: 4 });
+  const logs: train.LogRecord[] = [];
+  first.trainer.on('log', (r) => logs.push(r));
+  await first.trainer.train();
+  t.same(logs.map((l) => [l.level, l.step]), [['warn', 0]]);
+  t.match(logs[0]!.message, /no complete checkpoint under .*checkpoints; starting at step 0/);
+  first.corpus.close();
+
+  const second = setup(out, { resume: true, steps: 6 });
+  const resumed: train.LogRecord[] = [];
+  second.trainer.on('log', (r) => resumed.push(r));
+  await second.trainer.train();
+  t.same(resumed.map((l) => [l.level, l.step]), [['info', 4]]);
+  t.match(resumed[0]!.message, /resumed from .*step-4 at step 4/);
+  second.corpus.close();
+
+  // An evaluation that never improves: patience 2 stops after the third evaluation.
+  const flat = setup(join(dir, 'early'), { steps: 8, checkpointEvery: 0, evalEvery: 1, evaluate: () => ({ accuracy: 0.5 }), earlyStopping: { metric: 'accuracy', patience: 2 } });
+  const stops: train.LogRecord[] = [];
+  flat.trainer.on('log', (r) => stops.push(r));
+  const done = await flat.trainer.train();
+  t.equal(done.step, 3);
+  t.same(stops.map((l) => l.step), [3]);
+  t.match(stops[0]!.message, /early stopping at step 3: accuracy has not improved on 0\.5000 \(step 1\) for 2 evaluations/);
+  flat.corpus.close();
+});

@@ -1,0 +1,53 @@
+// A model folder's metrics: classification (accuracy, macro-F1, loss) on labelled JSONL, or
+// MLM loss, perplexity and masked accuracy (and NSP accuracy with the NSP head) on a corpus.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { PretrainingStream } from '../data/pretraining-stream.js';
+import { readRecords } from '../data/records.js';
+import { prepareShards, ShardedCorpus } from '../data/shards.js';
+import { BertTokenizer } from '../data/tokenizer.js';
+import { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
+import { BertForPreTraining } from '../models/bert/for-pretraining.js';
+import { BertForSequenceClassification } from '../models/bert/for-tasks.js';
+import { PretrainingBatches } from '../train/batches.js';
+import { encodeRecords, evaluationBatches } from '../train/classification-batches.js';
+import { evaluateClassification, evaluatePretraining, type ClassificationMetrics, type PretrainingMetrics } from '../train/evaluate.js';
+
+export type EvaluationSource = { data: string } | { corpus: readonly string[]; batches?: number; batchSize?: number; seqLen?: number; seed?: number };
+
+/** The architecture config.json names (transformers writes it), BertForMaskedLM when absent. */
+export function folderArchitecture(dir: string): string {
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { architectures?: string[] };
+  return config.architectures?.[0] ?? 'BertForMaskedLM';
+}
+
+export async function evaluateModelFolder(dir: string, source: EvaluationSource): Promise<ClassificationMetrics | PretrainingMetrics> {
+  const tokenizer = BertTokenizer.fromPretrained(dir);
+  if ('data' in source) {
+    const model = await BertForSequenceClassification.fromPretrained(dir);
+    const labelIds = new Map<string | number, number>(Object.entries(model.config.fields.label2id).map(([k, v]) => [k, v]));
+    const records = readRecords(source.data).map((r) => ({ ...r, label: typeof r.label === 'number' && !labelIds.has(r.label) ? String(r.label) : r.label }));
+    const encoded = await encodeRecords(tokenizer, records, labelIds, 512);
+    return evaluateClassification(model, evaluationBatches(encoded, 64));
+  }
+  const withNsp = folderArchitecture(dir) === 'BertForPreTraining';
+  const model = withNsp ? await BertForPreTraining.fromPretrained(dir) : await BertForMaskedLM.fromPretrained(dir);
+  const work = mkdtempSync(join(tmpdir(), 'plm-torch-eval-'));
+  try {
+    await prepareShards(source.corpus, tokenizer, join(work, 'shards'));
+    const corpus = new ShardedCorpus(join(work, 'shards'));
+    const seed = source.seed ?? 0;
+    const batches = new PretrainingBatches(
+      new PretrainingStream(corpus, { mode: withNsp ? 'nsp' : 'packed', maxSeqLength: source.seqLen ?? 128, seed, clsId: tokenizer.clsId, sepId: tokenizer.sepId }),
+      { vocabSize: tokenizer.vocabSize, maskId: tokenizer.maskId, padId: tokenizer.padId, specialIds: tokenizer.specialIds, seed: seed + 1 },
+      source.batchSize ?? 32,
+    );
+    const result = evaluatePretraining(model, Array.from({ length: source.batches ?? 20 }, () => batches.next()));
+    corpus.close();
+    return result;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
