@@ -2,6 +2,7 @@
 import { adapt } from './adapt.js';
 import { UsageError } from './args.js';
 import { data } from './data.js';
+import { demo } from './demo.js';
 import { doctor } from './doctor.js';
 import { evaluate } from './evaluate.js';
 import { plot } from './plot.js';
@@ -24,6 +25,7 @@ const subcommands: Record<string, Subcommand> = {
   eval: { summary: 'evaluate a model folder on a corpus (MLM) or labelled JSONL (classification)', run: evaluate },
   predict: { summary: "a classifier's labels for texts, or a masked LM's fillers for [MASK]", run: predict },
   plot: { summary: "a run's loss and metric curves as an SVG (PNG with the optional sharp)", run: plot },
+  demo: { summary: 'general → domain on the corpora shipped in data/: pretrain, adapt, fine-tune, compare', run: demo },
   finetune: { summary: 'fine-tune a sequence classifier from a model folder on JSONL records', run: finetune },
 };
 
