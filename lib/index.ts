@@ -7,5 +7,6 @@ export * as io from './io/index.js';
 export * as bert from './models/bert/index.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';
+export * as inference from './inference/index.js';
 export { Tensor, TorchError } from './torch/index.js';
 export type { DType, Device, TensorOptions } from './torch/index.js';
