@@ -10,12 +10,14 @@
       "include_dirs": [
         "native",
         "<!(node -p \"require('path').dirname(require.resolve('node-addon-api/package.json'))\")",
-        "<!@(node scripts/find-libtorch.mjs --gyp include)"
+        "<!@(node scripts/find-libtorch.mjs --gyp include)",
+        "native/third_party/gloo-declarations"
       ],
       "defines": [
         "NAPI_VERSION=8",
         "NAPI_CPP_EXCEPTIONS",
         "NODE_ADDON_API_DISABLE_DEPRECATED",
+        "USE_C10D_GLOO",
         "<!@(node scripts/find-libtorch.mjs --gyp defines)"
       ],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],

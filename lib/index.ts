@@ -8,5 +8,6 @@ export * as bert from './models/bert/index.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';
 export * as inference from './inference/index.js';
+export * as distributed from './distributed/index.js';
 export { Tensor, TorchError } from './torch/index.js';
 export type { DType, Device, TensorOptions } from './torch/index.js';

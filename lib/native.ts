@@ -117,6 +117,16 @@ export interface NativeBinding {
   writeTensors(path: string, header: Buffer, tensors: Handle[]): void;
   writeTensorsAsync(path: string, header: Buffer, tensors: Handle[]): Promise<void>;
   loadPickle(path: string): [string[], Handle[]];
+  distInit(options: { rank: number; worldSize: number; masterAddr: string; masterPort: number; timeoutMs: number }): number;
+  distAllReduce(group: number, tensors: Handle[], op: string): void;
+  distBroadcast(group: number, tensors: Handle[], root: number): void;
+  distAllGather(group: number, tensor: Handle): Handle[];
+  distBarrier(group: number): void;
+  distShutdown(group: number): void;
+  ddpCreate(group: number, params: Handle[], bucketBytes: number): number;
+  ddpArm(ddp: number, armed: boolean): void;
+  ddpInfo(ddp: number): { bytesPerStep: number; reductions: number; buckets: number[][] };
+  ddpDestroy(ddp: number): void;
 }
 
 /** The package root: dist/lib/native.js lies two folders below it. */

@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include "napi/autograd_bindings.h"
+#include "napi/distributed_bindings.h"
 #include "napi/env_state.h"
 #include "napi/io_bindings.h"
 #include "napi/op_bindings.h"
@@ -21,6 +22,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   plm::registerRuntimeBindings(env, exports);
   plm::registerOptimBindings(env, exports);
   plm::registerIoBindings(env, exports);
+  plm::registerDistributedBindings(env, exports);
   return exports;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "napi/tensor_handle.h"
+#include "torch/distributed.h"
 #include "torch/op_registry.h"
 
 namespace plm {
@@ -17,6 +18,10 @@ struct EnvState {
   std::vector<std::unique_ptr<OpEntry>> ops;
   HandleTable handles;
   std::vector<c10::IValue> spareStack;  // reused by callOp
+  // Process groups and gradient buckets by id (null once destroyed); freed with the
+  // environment, so a worker that exits leaves its group.
+  std::vector<std::unique_ptr<GradientBuckets>> gradientBuckets;
+  std::vector<std::shared_ptr<DistGroup>> groups;
 };
 
 inline EnvState& envState(Napi::Env env) { return *env.GetInstanceData<EnvState>(); }
