@@ -9,6 +9,7 @@ import { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
 import { BertForPreTraining } from '../models/bert/for-pretraining.js';
 import { manualSeed } from '../torch/creation.js';
 import { integer, number, parseCommand, required, UsageError } from './args.js';
+import { isRankProcess, launchLocal } from './launch.js';
 import { trainAndSave } from './pretrain.js';
 
 const HELP = `Usage: plm-torch adapt --from DIR --corpus FILES... --out DIR [options]
@@ -31,6 +32,8 @@ embedding rows are new, every old row is kept, and the MLM decoder stays tied.
   --checkpoint-every N  steps between checkpoints (default 500)
   --seed S            seed (default 42)
   --resume            continue from the newest checkpoint in OUT
+  --nproc N           data-parallel over N local processes (see pretrain --help)
+  --dist-timeout S    seconds a rank waits for the others before failing (default 300)
   --quiet             no progress output
 `;
 
@@ -51,6 +54,8 @@ export async function adapt(args: string[]): Promise<number> {
       'checkpoint-every': { type: 'string' },
       seed: { type: 'string' },
       resume: { type: 'boolean', default: false },
+      nproc: { type: 'string' },
+      'dist-timeout': { type: 'string' },
       quiet: { type: 'boolean', default: false },
     },
     HELP,
@@ -64,6 +69,9 @@ export async function adapt(args: string[]): Promise<number> {
   const extend = integer(values['extend-vocab'], '--extend-vocab', 0, 0);
   const seed = integer(values.seed, '--seed', 42, 0);
   if (!existsSync(from)) throw new UsageError(`--from: ${from} does not exist`);
+  const nproc = integer(values.nproc, '--nproc', 1);
+  const distTimeout = number(values['dist-timeout'], '--dist-timeout', 300);
+  if (nproc > 1 && !isRankProcess()) return launchLocal('adapt', args, nproc);
   const tokenizer = BertTokenizer.fromPretrained(from);
   manualSeed(seed);
   const model = values.nsp ? await BertForPreTraining.fromPretrained(from) : await BertForMaskedLM.fromPretrained(from);
@@ -75,7 +83,7 @@ export async function adapt(args: string[]): Promise<number> {
     const added = tokenizer.addTokens(terms.map((t) => t.word));
     model.resizeTokenEmbeddings(tokenizer.vocabSize);
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'domain_terms.json'), `${JSON.stringify(terms, null, 2)}\n`);
+    if (!isRankProcess() || process.env.RANK === '0') writeFileSync(join(out, 'domain_terms.json'), `${JSON.stringify(terms, null, 2)}\n`);
     if (!values.quiet) {
       process.stdout.write(`added ${added} domain tokens: ${terms.slice(0, 20).map((t) => `${t.word} (${t.frequency}×, ${t.pieces} pieces)`).join(', ')}${terms.length > 20 ? ', …' : ''}\n`);
     }
@@ -99,6 +107,7 @@ export async function adapt(args: string[]): Promise<number> {
     checkpointEvery: integer(values['checkpoint-every'], '--checkpoint-every', 500, 0),
     resume: values.resume,
     quiet: values.quiet,
+    distTimeoutMs: distTimeout * 1000,
     verb: 'adapted',
   });
   return result.cancelled ? 130 : 0;

@@ -13,7 +13,11 @@ import { PretrainingBatches } from '../train/batches.js';
 import { evaluatePretraining } from '../train/evaluate.js';
 import { Trainer, type TrainableModel } from '../train/trainer.js';
 import type { MlmBatch } from '../data/mlm-collator.js';
+import { DistributedDataParallel } from '../distributed/ddp.js';
+import { initProcessGroup } from '../distributed/process-group.js';
+import type { Module } from '../nn/module.js';
 import { integer, number, parseCommand, required, UsageError } from './args.js';
+import { isRankProcess, launchLocal } from './launch.js';
 import { progressReporter } from './progress.js';
 
 const HELP = `Usage: plm-torch pretrain (--corpus FILES... | --data DIR) --tokenizer DIR --out DIR [options]
@@ -40,6 +44,9 @@ vocab.txt) with metrics.jsonl, eval.json and checkpoints/.
   --checkpoint-every N   steps between checkpoints (default 500)
   --seed S               seed for weights, data order and masking (default 42)
   --resume               continue from the newest checkpoint in OUT
+  --nproc N              data-parallel over N local processes (c10d, Gloo); with NNODES,
+                         NODE_RANK, MASTER_ADDR and MASTER_PORT, over several machines
+  --dist-timeout S       seconds a rank waits for the others before failing (default 300)
   --quiet                no progress output
 `;
 
@@ -75,6 +82,8 @@ export async function pretrain(args: string[]): Promise<number> {
       'checkpoint-every': { type: 'string' },
       seed: { type: 'string' },
       resume: { type: 'boolean', default: false },
+      nproc: { type: 'string' },
+      'dist-timeout': { type: 'string' },
       quiet: { type: 'boolean', default: false },
     },
     HELP,
@@ -82,6 +91,8 @@ export async function pretrain(args: string[]): Promise<number> {
   if (!parsed) return 0;
   const { values } = parsed;
   const out = required(values.out, '--out');
+  const nproc = integer(values.nproc, '--nproc', 1);
+  const distTimeout = number(values['dist-timeout'], '--dist-timeout', 300);
   const steps = integer(values.steps, '--steps', 1000);
   const batchSize = integer(values['batch-size'], '--batch-size', 32);
   const seqLen = integer(values['seq-len'], '--seq-len', 128, 8);
@@ -90,7 +101,9 @@ export async function pretrain(args: string[]): Promise<number> {
   const maskProbability = number(values['mask-prob'], '--mask-prob', 0.15);
   if (values.optimizer !== 'adamw' && values.optimizer !== 'lamb') throw new UsageError(`--optimizer must be adamw or lamb, got '${values.optimizer}'`);
   if (!values.corpus && !values.data) throw new UsageError('give --corpus FILES or --data DIR');
-  const tokenizer = BertTokenizer.fromPretrained(required(values.tokenizer, '--tokenizer'));
+  const tokenizerDir = required(values.tokenizer, '--tokenizer');
+  if (nproc > 1 && !isRankProcess()) return launchLocal('pretrain', args, nproc);
+  const tokenizer = BertTokenizer.fromPretrained(tokenizerDir);
   const config = modelConfig(values.model!, tokenizer.vocabSize, seqLen);
   manualSeed(seed);
 
@@ -114,6 +127,7 @@ export async function pretrain(args: string[]): Promise<number> {
     checkpointEvery: integer(values['checkpoint-every'], '--checkpoint-every', 500, 0),
     resume: values.resume,
     quiet: values.quiet,
+    distTimeoutMs: distTimeout * 1000,
     verb: 'pretrained',
   });
   return result.cancelled ? 130 : 0;
@@ -139,6 +153,8 @@ export interface TrainAndSaveOptions {
   checkpointEvery: number;
   resume: boolean;
   quiet: boolean;
+  /** Collective timeout when this process is one rank of a data-parallel run. */
+  distTimeoutMs?: number;
   verb: string;
 }
 
@@ -147,20 +163,27 @@ export interface TrainAndSaveOptions {
  * trainer, a final checkpoint, evaluation, and OUT as a Hugging Face folder with the tokenizer.
  */
 export async function trainAndSave(o: TrainAndSaveOptions): Promise<{ step: number; cancelled: boolean }> {
+  // One rank of a data-parallel run (plm-torch ... --nproc N, or torchrun's variables).
+  const group = isRankProcess() ? initProcessGroup({ timeoutMs: o.distTimeoutMs ?? 300_000 }) : null;
+  const rank = group?.rank ?? 0;
+  const worldSize = group?.worldSize ?? 1;
+  const quiet = o.quiet || rank > 0;
   let dataDir = o.dataDir;
   if (!dataDir) {
     dataDir = join(o.out, 'data');
-    if (!existsSync(join(dataDir, MANIFEST))) {
+    if (rank === 0 && !existsSync(join(dataDir, MANIFEST))) {
       const manifest = await prepareShards(o.corpus ?? [], o.tokenizer, dataDir);
-      if (!o.quiet) process.stderr.write(`prepared ${manifest.documents} documents, ${manifest.tokens} tokens\n`);
+      if (!quiet) process.stderr.write(`prepared ${manifest.documents} documents, ${manifest.tokens} tokens\n`);
     }
+    group?.barrier(); // the other ranks read the shards rank 0 wrote
   }
   const corpus = new ShardedCorpus(dataDir);
   const model = o.model as unknown as TrainableModel<MlmBatch>;
+  const ddp = group ? new DistributedDataParallel(o.model as Module, group) : undefined;
   const makeBatches = (streamSeed: number) =>
     new PretrainingBatches(
-      new PretrainingStream(corpus, { mode: o.mlmOnly ? 'packed' : 'nsp', maxSeqLength: o.seqLen, seed: streamSeed, clsId: o.tokenizer.clsId, sepId: o.tokenizer.sepId }),
-      { vocabSize: o.tokenizer.vocabSize, maskId: o.tokenizer.maskId, padId: o.tokenizer.padId, specialIds: o.tokenizer.specialIds, maskProbability: o.maskProbability, seed: streamSeed + 1 },
+      new PretrainingStream(corpus, { mode: o.mlmOnly ? 'packed' : 'nsp', maxSeqLength: o.seqLen, seed: streamSeed, rank, worldSize, clsId: o.tokenizer.clsId, sepId: o.tokenizer.sepId }),
+      { vocabSize: o.tokenizer.vocabSize, maskId: o.tokenizer.maskId, padId: o.tokenizer.padId, specialIds: o.tokenizer.specialIds, maskProbability: o.maskProbability, seed: streamSeed + 1 + 7919 * rank },
       o.batchSize,
     );
   const trainer = new Trainer<MlmBatch>({
@@ -175,8 +198,9 @@ export async function trainAndSave(o: TrainAndSaveOptions): Promise<{ step: numb
     mixedPrecision: o.bf16 ? 'bfloat16' : null,
     checkpointEvery: o.checkpointEvery,
     resume: o.resume,
+    ddp,
   });
-  const stop = progressReporter(trainer, o.steps, { quiet: o.quiet });
+  const stop = progressReporter(trainer, o.steps, { quiet });
   const interrupt = () => trainer.requestStop();
   process.once('SIGINT', interrupt); // Ctrl-C: a checkpoint at the next step, then stop
   let result;
@@ -188,19 +212,26 @@ export async function trainAndSave(o: TrainAndSaveOptions): Promise<{ step: numb
   }
   if (result.cancelled) {
     corpus.close();
+    ddp?.destroy();
+    group?.destroy();
     return { step: result.step, cancelled: true };
   }
   await trainer.checkpoint();
-  const evalBatches = makeBatches(o.seed + 1000);
-  const metrics = evaluatePretraining(o.model, Array.from({ length: 8 }, () => evalBatches.next()));
-  await o.model.savePretrained(o.out);
-  o.tokenizer.save(o.out);
-  writeFileSync(join(o.out, 'eval.json'), `${JSON.stringify({ step: trainer.step, ...metrics }, null, 2)}\n`);
-  corpus.close();
-  if (!o.quiet) {
-    process.stdout.write(
-      `${o.verb} ${trainer.step} steps → ${o.out}: MLM loss ${metrics.mlmLoss.toFixed(3)}, perplexity ${metrics.perplexity.toFixed(1)}, masked accuracy ${(metrics.maskedAccuracy * 100).toFixed(1)}%${metrics.nspAccuracy === undefined ? '' : `, NSP accuracy ${(metrics.nspAccuracy * 100).toFixed(1)}%`}\n`,
-    );
+  if (rank === 0) {
+    const evalBatches = makeBatches(o.seed + 1000);
+    const metrics = evaluatePretraining(o.model, Array.from({ length: 8 }, () => evalBatches.next()));
+    await o.model.savePretrained(o.out);
+    o.tokenizer.save(o.out);
+    writeFileSync(join(o.out, 'eval.json'), `${JSON.stringify({ step: trainer.step, ...(worldSize > 1 ? { processes: worldSize } : {}), ...metrics }, null, 2)}\n`);
+    if (!quiet) {
+      process.stdout.write(
+        `${o.verb} ${trainer.step} steps${worldSize > 1 ? ` on ${worldSize} processes` : ''} → ${o.out}: MLM loss ${metrics.mlmLoss.toFixed(3)}, perplexity ${metrics.perplexity.toFixed(1)}, masked accuracy ${(metrics.maskedAccuracy * 100).toFixed(1)}%${metrics.nspAccuracy === undefined ? '' : `, NSP accuracy ${(metrics.nspAccuracy * 100).toFixed(1)}%`}\n`,
+      );
+    }
   }
+  corpus.close();
+  group?.barrier();
+  ddp?.destroy();
+  group?.destroy();
   return { step: trainer.step, cancelled: false };
 }

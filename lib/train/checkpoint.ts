@@ -25,6 +25,11 @@ export interface CheckpointParts {
   scheduler: LRScheduler;
   dataPosition: unknown;
   state: TrainerState;
+  /**
+   * Data-parallel runs: every rank's RNG state and data position, in rank order (rank 0 writes
+   * the checkpoint; each rank resumes from its own entry).
+   */
+  ranks?: { rngStates: Tensor[]; dataPositions: unknown[] };
 }
 
 const STATE_FILE = 'trainer_state.json';
@@ -62,11 +67,12 @@ export async function saveTrainingCheckpoint(out: string, parts: CheckpointParts
   }
   saveSafetensors(join(tmp, 'optimizer.safetensors'), tensors);
   const rng = getRngState();
-  saveSafetensors(join(tmp, 'rng_state.safetensors'), { cpu: rng });
+  const rankStates = Object.fromEntries((parts.ranks?.rngStates ?? []).slice(1).map((t, i) => [`rank${i + 1}`, t]));
+  saveSafetensors(join(tmp, 'rng_state.safetensors'), { cpu: rng, ...rankStates });
   rng.dispose();
   writeFileSync(join(tmp, 'optimizer.json'), JSON.stringify({ scalars, paramGroups }));
   writeFileSync(join(tmp, 'scheduler.json'), JSON.stringify(parts.scheduler.stateDict()));
-  writeFileSync(join(tmp, 'data_position.json'), JSON.stringify(parts.dataPosition));
+  writeFileSync(join(tmp, 'data_position.json'), JSON.stringify(parts.ranks ? { ranks: parts.ranks.dataPositions } : parts.dataPosition));
   writeFileSync(join(tmp, STATE_FILE), JSON.stringify(parts.state, null, 2));
   rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
@@ -80,7 +86,7 @@ export interface RestoredCheckpoint {
 }
 
 /** Loads a checkpoint into a model, optimizer and scheduler made as for the original run. */
-export function restoreTrainingCheckpoint(dir: string, parts: Omit<CheckpointParts, 'state' | 'dataPosition'>): RestoredCheckpoint {
+export function restoreTrainingCheckpoint(dir: string, parts: Omit<CheckpointParts, 'state' | 'dataPosition' | 'ranks'>, rank = 0): RestoredCheckpoint {
   const weights = loadSafetensors(join(dir, 'model.safetensors'));
   try {
     parts.model.loadStateDict(weights, { strict: false });
@@ -99,10 +105,15 @@ export function restoreTrainingCheckpoint(dir: string, parts: Omit<CheckpointPar
   for (const t of Object.values(tensors)) t.dispose();
   parts.scheduler.loadStateDict(JSON.parse(readFileSync(join(dir, 'scheduler.json'), 'utf8')) as SchedulerState);
   const rng = loadSafetensors(join(dir, 'rng_state.safetensors'));
-  setRngState(rng.cpu!);
-  rng.cpu!.dispose();
+  const mine = rank === 0 ? rng.cpu : rng[`rank${rank}`];
+  if (!mine) throw new Error(`${dir} holds no RNG state for rank ${rank}: it was written by a run with fewer processes`);
+  setRngState(mine);
+  for (const t of Object.values(rng)) t.dispose();
+  const position = JSON.parse(readFileSync(join(dir, 'data_position.json'), 'utf8')) as unknown;
+  const ranks = (position as { ranks?: unknown[] } | null)?.ranks;
+  if (rank > 0 && !ranks) throw new Error(`${dir} was written by a single-process run; it cannot resume rank ${rank}`);
   return {
     state: JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as TrainerState,
-    dataPosition: JSON.parse(readFileSync(join(dir, 'data_position.json'), 'utf8')) as unknown,
+    dataPosition: ranks ? ranks[rank] : position,
   };
 }

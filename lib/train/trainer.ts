@@ -18,6 +18,10 @@ import type { Tensor } from '../torch/tensor.js';
 import type { BatchSource } from './batches.js';
 import { listCheckpoints, restoreTrainingCheckpoint, saveTrainingCheckpoint, type TrainerState } from './checkpoint.js';
 import { MetricsLog } from './metrics-log.js';
+import type { DistributedDataParallel } from '../distributed/ddp.js';
+import type { Module } from '../nn/module.js';
+import { tensor as makeTensor } from '../torch/creation.js';
+import { getRngState } from '../torch/autocast.js';
 
 /** A model whose forward takes a batch and returns at least a loss. */
 export interface TrainableModel<B> extends BertPreTrainedModel {
@@ -51,6 +55,12 @@ export interface TrainerOptions<B> {
   earlyStopping?: { metric: string; patience: number };
   /** Aborting stops the run at the next step boundary, after writing a checkpoint. */
   signal?: AbortSignal;
+  /**
+   * Data-parallel training: the model wrapped for this process's rank. Gradients are averaged
+   * over the ranks (no sync on the first micro-batches of an accumulation), logged losses are
+   * the ranks' mean, and only rank 0 writes metrics and checkpoints.
+   */
+  ddp?: DistributedDataParallel<Module>;
 }
 
 export interface TrainResult {
@@ -91,6 +101,31 @@ function tokensIn(batch: unknown): number {
   return mask ? (mask.sum().item() as number) : 0;
 }
 
+/** The ranks' mean of the losses, and the sum of their tokens (the last entry). */
+function meanOverRanks(ddp: DistributedDataParallel<Module>, values: number[], tokens: number): number[] {
+  const t = makeTensor([...values.slice(0, -1), tokens], { dtype: 'float64' });
+  ddp.group.allReduce(t, 'sum');
+  const summed = t.toArray() as number[];
+  t.dispose();
+  return [...summed.slice(0, -1).map((v) => v / ddp.group.worldSize), summed.at(-1)!];
+}
+
+/** Every rank's JSON value, in rank order (allGather of fixed-size UTF-8 buffers). */
+function gatherJson(ddp: DistributedDataParallel<Module>, value: unknown): unknown[] {
+  const bytes = Buffer.from(JSON.stringify(value));
+  const size = makeTensor([bytes.length], { dtype: 'int64' });
+  ddp.group.allReduce(size, 'max');
+  const width = size.item() as number;
+  size.dispose();
+  const padded = new Uint8Array(width).fill(32);
+  padded.set(bytes);
+  const local = makeTensor(Array.from(padded), { dtype: 'uint8' });
+  const all = ddp.group.allGather(local);
+  const values = all.map((t) => JSON.parse(Buffer.from((t.toArray() as number[])).toString('utf8')) as unknown);
+  for (const t of [local, ...all]) t.dispose();
+  return values;
+}
+
 let trainerObserver: ((trainer: Trainer<unknown>) => void) | null = null;
 
 /**
@@ -102,13 +137,15 @@ export function observeTrainers(observer: ((trainer: Trainer<unknown>) => void) 
 }
 
 export class Trainer<B> extends EventEmitter<TrainerEvents> {
-  readonly options: Required<Omit<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule' | 'earlyStopping' | 'signal'>> &
-    Pick<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule' | 'earlyStopping' | 'signal'>;
+  readonly options: Required<Omit<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule' | 'earlyStopping' | 'signal' | 'ddp'>> &
+    Pick<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule' | 'earlyStopping' | 'signal' | 'ddp'>;
   /** The best value of the early-stopping metric so far and the step it was reached at. */
   best: { value: number; step: number } | null = null;
   readonly optimizer: Optimizer<{ lr: number }>;
   readonly scheduler: LRScheduler;
-  readonly metrics: MetricsLog;
+  readonly metrics: MetricsLog | null;
+  /** Rank 0, or the only process: the one that writes metrics and checkpoints. */
+  readonly isMain: boolean;
   step = 0;
   #stopRequested = false;
   #stopChecks: (() => boolean)[] = [];
@@ -127,7 +164,8 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     const groups = weightDecayGroups<{ weightDecay: number; lr: number }>(o.model, o.weightDecay);
     this.optimizer = o.optimizer === 'lamb' ? new LAMB(groups, { lr: o.lr }) : new AdamW(groups, { lr: o.lr });
     this.scheduler = new LRScheduler(this.optimizer, this.#lambda());
-    this.metrics = new MetricsLog(join(o.out, 'metrics.jsonl'));
+    this.isMain = (o.ddp?.group.rank ?? 0) === 0;
+    this.metrics = this.isMain ? new MetricsLog(join(o.out, 'metrics.jsonl')) : null;
     trainerObserver?.(this as Trainer<unknown>);
   }
 
@@ -152,7 +190,7 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
   restore(): number {
     const latest = listCheckpoints(this.options.out).at(-1);
     if (!latest) return 0;
-    const restored = restoreTrainingCheckpoint(latest.dir, { model: this.options.model, optimizer: this.optimizer, scheduler: this.scheduler });
+    const restored = restoreTrainingCheckpoint(latest.dir, { model: this.options.model, optimizer: this.optimizer, scheduler: this.scheduler }, this.options.ddp?.group.rank ?? 0);
     this.options.batches.seek(restored.dataPosition);
     this.step = restored.state.step;
     this.log(`resumed from ${latest.dir} at step ${this.step}`);
@@ -173,18 +211,41 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     return this.#stopRequested || this.options.signal?.aborted === true || this.#stopChecks.some((check) => check());
   }
 
+  /** A stop request on any rank stops every rank at the same step. */
+  #stopAgreed(): boolean {
+    const ddp = this.options.ddp;
+    if (!ddp) return this.stopRequested;
+    const flag = makeTensor([this.stopRequested ? 1 : 0]);
+    ddp.group.allReduce(flag, 'max');
+    const stop = (flag.item() as number) > 0;
+    flag.dispose();
+    return stop;
+  }
+
   /** Emits a `log` event (nothing is printed: the CLI or the host decides where logs go). */
   log(message: string, level: LogRecord['level'] = 'info'): void {
     this.emit('log', { level, message, step: this.step });
   }
 
+  /**
+   * Writes a checkpoint of this step. In a data-parallel run every rank must call it: rank 0
+   * gathers each rank's RNG state and data position, writes, and the others wait for it.
+   */
   async checkpoint(): Promise<string> {
     const state: TrainerState = { step: this.step };
-    const dir = await saveTrainingCheckpoint(
-      this.options.out,
-      { model: this.options.model, optimizer: this.optimizer, scheduler: this.scheduler, dataPosition: this.options.batches.position(), state },
-      this.options.keepCheckpoints,
-    );
+    const ddp = this.options.ddp;
+    const parts = { model: this.options.model, optimizer: this.optimizer, scheduler: this.scheduler, dataPosition: this.options.batches.position(), state };
+    const dir = join(this.options.out, 'checkpoints', `step-${this.step}`);
+    if (!ddp) {
+      await saveTrainingCheckpoint(this.options.out, parts, this.options.keepCheckpoints);
+    } else {
+      const rng = getRngState();
+      const rngStates = ddp.group.allGather(rng);
+      const dataPositions = gatherJson(ddp, parts.dataPosition);
+      if (this.isMain) await saveTrainingCheckpoint(this.options.out, { ...parts, ranks: { rngStates, dataPositions } }, this.options.keepCheckpoints);
+      for (const t of [rng, ...rngStates]) t.dispose();
+      ddp.group.barrier();
+    }
     this.emit('checkpoint', { step: this.step, dir });
     return dir;
   }
@@ -199,6 +260,7 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     let nsp = 0;
     let tokens = 0;
     for (let micro = 0; micro < o.gradientAccumulation; micro++) {
+      o.ddp?.prepareBackward(micro === o.gradientAccumulation - 1);
       tidy(() => {
         const batch = o.batches.next();
         tokens += tokensIn(batch);
@@ -217,11 +279,12 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     this.optimizer.zeroGrad();
     this.scheduler.step();
     this.step += 1;
+    if (o.ddp) [loss, mlm, nsp, tokens] = meanOverRanks(o.ddp, [loss, mlm, nsp, tokens], tokens);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const record: StepRecord = { step: this.step, loss, lr, gradNorm, tokens, tokensPerSecond: tokens / seconds };
     if (mlm) record.mlmLoss = mlm;
     if (nsp) record.nspLoss = nsp;
-    this.metrics.write(record as unknown as Record<string, unknown>);
+    this.metrics?.write(record as unknown as Record<string, unknown>);
     this.emit('step', record);
     return record;
   }
@@ -239,7 +302,7 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     let checkpointed = -1;
     while (this.step < o.steps) {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.stopRequested) {
+      if (this.#stopAgreed()) {
         cancelled = true;
         break;
       }
@@ -247,7 +310,7 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
       if (o.evaluate && o.evalEvery > 0 && (this.step % o.evalEvery === 0 || this.step === o.steps)) {
         o.model.eval();
         const metrics = await o.evaluate();
-        this.metrics.write({ step: this.step, eval: metrics });
+        this.metrics?.write({ step: this.step, eval: metrics });
         this.emit('eval', { step: this.step, ...metrics });
         if (o.earlyStopping) {
           const value = metrics[o.earlyStopping.metric];
@@ -255,7 +318,7 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
           if (this.best === null || value > this.best.value) {
             this.best = { value, step: this.step };
             sinceBest = 0;
-            await o.model.savePretrained(join(o.out, 'best'));
+            if (this.isMain) await o.model.savePretrained(join(o.out, 'best'));
           } else if (++sinceBest >= o.earlyStopping.patience) {
             this.log(`early stopping at step ${this.step}: ${o.earlyStopping.metric} has not improved on ${this.best.value.toFixed(4)} (step ${this.best.step}) for ${sinceBest} evaluations`);
             break;
