@@ -1,0 +1,230 @@
+// Pretraining steps (forward, backward, AdamW) in tokens per second: plm-torch's
+// BertForPreTraining against transformers' on the same torch wheel, the same configuration
+// and the same synthetic batch, the two taking turns in one run. Also the peak resident memory
+// of each for the same steps (each in a fresh process) and the data pipeline's share of a
+// step. Writes a table to bench/results/pretraining-DATE.md.
+// Usage: node dist/bench/pretraining.js [--quick] [--configs mini-fp32,mini-bf16,base-fp32]
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { bert, data, io, optim, torch, train } from '../lib/index.js';
+import { packageRoot } from '../lib/native.js';
+
+interface Case {
+  name: string;
+  preset: 'mini' | 'base';
+  dtype: 'float32' | 'bfloat16';
+  batch: number;
+}
+
+const CASES: Case[] = [
+  { name: 'mini-fp32', preset: 'mini', dtype: 'float32', batch: 16 },
+  { name: 'mini-bf16', preset: 'mini', dtype: 'bfloat16', batch: 16 },
+  { name: 'base-fp32', preset: 'base', dtype: 'float32', batch: 8 },
+  { name: 'base-bf16', preset: 'base', dtype: 'bfloat16', batch: 8 },
+];
+const SEQ = 128;
+const VOCAB = 30522;
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, configs: { type: 'string', default: 'mini-fp32,mini-bf16,base-fp32' }, rounds: { type: 'string' }, device: { type: 'string', default: 'cpu' }, python: { type: 'string' }, 'no-peer': { type: 'boolean', default: false } },
+});
+const device = values.device as 'cpu' | 'cuda';
+if (device !== 'cpu' && device !== 'cuda') throw new Error(`--device must be cpu or cuda, got ${device}`);
+const cases = values.configs!.split(',').map((n) => CASES.find((c) => c.name === n) ?? (() => { throw new Error(`unknown config ${n}`); })());
+const rounds = Number(values.rounds ?? (values.quick ? 2 : 4));
+const python = values.python ?? process.env.PLM_TORCH_PYTHON ?? join(packageRoot, '.venv/bin/python');
+if (!existsSync(python)) throw new Error('run npm test (or node scripts/setup.mjs) first: the bench needs .venv with torch and transformers');
+const dir = mkdtempSync(join(tmpdir(), 'plm-bench-pretrain-'));
+
+function configFields(preset: 'mini' | 'base'): Record<string, number> {
+  return { ...bert.PRESETS[preset], vocab_size: VOCAB, max_position_embeddings: 512 } as unknown as Record<string, number>;
+}
+
+/** A batch as the collator makes them: 15% of positions masked and labelled, NSP labels, no padding. */
+function writeBatch(c: Case): string {
+  const r = new data.Random(11);
+  const ids = Array.from({ length: c.batch }, () => Array.from({ length: SEQ }, (_, i) => (i === 0 ? 2 : 5 + r.int(VOCAB - 5))));
+  const labels = ids.map((row) => row.map((id, i) => (i > 0 && r.next() < 0.15 ? id : -100)));
+  const path = join(dir, `${c.name}.safetensors`);
+  io.saveSafetensors(path, {
+    input_ids: torch.tensor(ids, { dtype: 'int64' }),
+    token_type_ids: torch.tensor(ids.map((row) => row.map((_, i) => (i < SEQ / 2 ? 0 : 1))), { dtype: 'int64' }),
+    attention_mask: torch.ones([c.batch, SEQ], { dtype: 'int64' }),
+    labels: torch.tensor(labels, { dtype: 'int64' }),
+    next_sentence_label: torch.tensor(ids.map((_, i) => i % 2), { dtype: 'int64' }),
+  });
+  return path;
+}
+
+class Peer {
+  readonly #child: ChildProcessWithoutNullStreams;
+  #buffer = '';
+  #resolve: ((line: string) => void) | undefined;
+  constructor() {
+    this.#child = spawn(python, [join(packageRoot, 'bench/peer/pretraining_step.py'), device]);
+    this.#child.stdout.on('data', (chunk: Buffer) => {
+      this.#buffer += chunk.toString();
+      const nl = this.#buffer.indexOf('\n');
+      if (nl >= 0 && this.#resolve) {
+        const line = this.#buffer.slice(0, nl);
+        this.#buffer = this.#buffer.slice(nl + 1);
+        this.#resolve(line);
+      }
+    });
+    this.#child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+  }
+  run(configPath: string, batchPath: string, dtype: string, steps: number): Promise<{ seconds: number; loss: number; peakRss: number }> {
+    return new Promise((resolve) => {
+      this.#resolve = (line) => resolve(JSON.parse(line) as { seconds: number; loss: number; peakRss: number });
+      this.#child.stdin.write(`${configPath} ${batchPath} ${dtype} ${steps}\n`);
+    });
+  }
+  close(): void {
+    this.#child.stdin.end();
+  }
+}
+
+class Ours {
+  readonly model: bert.BertForPreTraining;
+  readonly optimizer: optim.AdamW;
+  readonly batch: data.MlmBatch;
+  constructor(c: Case, batchPath: string) {
+    torch.manualSeed(0);
+    this.model = new bert.BertForPreTraining(new bert.BertConfig(configFields(c.preset)));
+    this.model.to(device);
+    this.model.train();
+    this.optimizer = new optim.AdamW(this.model.parameters(), { lr: 1e-4, weightDecay: 0.01 });
+    const b = io.loadSafetensors(batchPath);
+    const on = (t: torch.Tensor) => torch.keep(t.to(device));
+    this.batch = { inputIds: on(b.input_ids!), tokenTypeIds: on(b.token_type_ids!), attentionMask: on(b.attention_mask!), labels: on(b.labels!), nextSentenceLabel: on(b.next_sentence_label!) };
+  }
+  run(dtype: string, steps: number): { seconds: number; loss: number } {
+    const started = performance.now();
+    let loss = 0;
+    for (let i = 0; i < steps; i++) {
+      torch.tidy(() => {
+        const forward = () => this.model.forward(this.batch);
+        const out = dtype === 'bfloat16' ? torch.autocast({ device, dtype: 'bfloat16' }, forward) : forward();
+        out.loss!.backward();
+        this.optimizer.step();
+        this.optimizer.zeroGrad();
+        loss = out.loss!.item() as number;
+      });
+    }
+    return { seconds: (performance.now() - started) / 1000, loss };
+  }
+}
+
+/**
+ * Model FLOPs of one training token (forward and backward = 3x forward): 6 per weight of the
+ * encoder, pooler and MLM transform, the attention matmuls, and the MLM decoder at the 15% of
+ * positions that are predicted (as plm-torch computes it; transformers computes all positions).
+ */
+function trainingFlopsPerToken(c: Case): number {
+  const f = configFields(c.preset);
+  const h = f.hidden_size!;
+  const layers = f.num_hidden_layers!;
+  const ffn = f.intermediate_size!;
+  const perLayer = 4 * h * h + 2 * h * ffn;
+  return 6 * (layers * perLayer + h * h) + 6 * layers * 2 * SEQ * h + 6 * 0.15 * (h * h + h * VOCAB);
+}
+/** Dense peak of the device, for MFU: PLM_PEAK_TFLOPS, else H100/H200 bf16 989 TFLOPS on CUDA; unknown on CPU. */
+const peakFlops = process.env.PLM_PEAK_TFLOPS ? Number(process.env.PLM_PEAK_TFLOPS) * 1e12 : device === 'cuda' ? 989e12 : 0;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+// --no-peer: plm-torch alone (a GPU machine without transformers), ratios shown as '–'.
+const peer = values['no-peer'] ? null : new Peer();
+const rows: string[] = [];
+const results: Record<string, unknown>[] = [];
+for (const c of cases) {
+  const configPath = join(dir, `${c.name}.json`);
+  writeFileSync(configPath, JSON.stringify(configFields(c.preset)));
+  const batchPath = writeBatch(c);
+  const ours = new Ours(c, batchPath);
+  const steps = c.preset === 'base' ? (values.quick ? 2 : 3) : values.quick ? 4 : 8;
+  // Warm-up: allocator, oneDNN primitive caches, autograd graph shapes.
+  ours.run(c.dtype, 2);
+  await peer?.run(configPath, batchPath, c.dtype, 2);
+  const oursTimes: number[] = [];
+  const peerTimes: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    oursTimes.push(ours.run(c.dtype, steps).seconds / steps);
+    peerTimes.push(peer ? (await peer.run(configPath, batchPath, c.dtype, steps)).seconds / steps : NaN);
+  }
+  const tokens = c.batch * SEQ;
+  const a = tokens / median(oursTimes);
+  const flopsPerToken = trainingFlopsPerToken(c);
+  const b = tokens / median(peerTimes);
+  const mfu = (x: number) => (peakFlops ? `${((x * flopsPerToken * 100) / peakFlops).toFixed(1)}%` : '–');
+  results.push({ case: c.name, mfuOurs: mfu(a), mfuTransformers: mfu(b), oursTokensPerSecond: a, transformersTokensPerSecond: b, ratio: a / b, oursStepMs: median(oursTimes) * 1000, transformersStepMs: median(peerTimes) * 1000 });
+  rows.push(`| ${c.name} (batch ${c.batch}×${SEQ}) | ${Math.round(a)} | ${Math.round(b)} | **${(a / b).toFixed(2)}x** | ${(median(oursTimes) * 1000).toFixed(0)} / ${(median(peerTimes) * 1000).toFixed(0)} ms | ${mfu(a)} / ${mfu(b)} |`);
+  console.log(rows.at(-1));
+  ours.model.parameters().forEach((p) => p.dispose());
+}
+peer?.close();
+
+// Peak memory: each side alone in a fresh process, 3 steps of each case.
+function peakMemory(c: Case): { ours: number; peer: number } {
+  const script = `
+import { bert, io, optim, torch } from ${JSON.stringify(join(packageRoot, 'dist/lib/index.js'))};
+const config = new bert.BertConfig(${JSON.stringify(configFields(c.preset))});
+torch.manualSeed(0);
+const model = new bert.BertForPreTraining(config); model.train();
+const opt = new optim.AdamW(model.parameters(), { lr: 1e-4 });
+const b = io.loadSafetensors(${JSON.stringify(join(dir, `${c.name}.safetensors`))});
+for (let i = 0; i < 3; i++) torch.tidy(() => { const f = () => model.forward({ inputIds: b.input_ids, tokenTypeIds: b.token_type_ids, attentionMask: b.attention_mask, labels: b.labels, nextSentenceLabel: b.next_sentence_label });
+  const out = ${c.dtype === 'bfloat16' ? "torch.autocast({ device: 'cpu', dtype: 'bfloat16' }, f)" : 'f()'}; out.loss.backward(); opt.step(); opt.zeroGrad(); });
+// VmHWM: this process's own peak (getrusage's maximum is inherited from the parent).
+console.log(Number(/VmHWM:\\s+(\\d+)/.exec((await import('node:fs')).readFileSync('/proc/self/status', 'utf8'))[1]) * 1024);`;
+  const ours = Number(spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).stdout.trim());
+  const peer = Number(
+    (JSON.parse(spawnSync(python, [join(packageRoot, 'bench/peer/pretraining_step.py')], { input: `${join(dir, `${c.name}.json`)} ${join(dir, `${c.name}.safetensors`)} ${c.dtype} 3\n`, encoding: 'utf8' }).stdout.trim()) as { peakRss: number }).peakRss,
+  );
+  return { ours, peer };
+}
+const memory = device === 'cpu' && peer ? cases.map((c) => ({ name: c.name, ...peakMemory(c) })) : [];
+
+// The data pipeline's share: building one batch from shards versus one mini step.
+const corpus = join(dir, 'corpus.txt');
+const r = new data.Random(3);
+const words = Array.from({ length: 3000 }, (_, i) => `w${i.toString(36)}`);
+writeFileSync(corpus, Array.from({ length: 400 }, () => `${Array.from({ length: 8 }, () => Array.from({ length: 14 }, () => words[r.int(words.length)]).join(' ')).join('.\n')}.\n`).join('\n'));
+const tokenizer = (await data.trainTokenizer([corpus], { vocabSize: 5000 })).tokenizer;
+await data.prepareShards([corpus], tokenizer, join(dir, 'shards'));
+const batches = new train.PretrainingBatches(
+  new data.PretrainingStream(new data.ShardedCorpus(join(dir, 'shards')), { mode: 'nsp', maxSeqLength: SEQ, seed: 1, clsId: tokenizer.clsId, sepId: tokenizer.sepId }),
+  { vocabSize: tokenizer.vocabSize, maskId: tokenizer.maskId, padId: tokenizer.padId, specialIds: tokenizer.specialIds, seed: 2 },
+  16,
+);
+for (let i = 0; i < 5; i++) torch.tidy(() => void batches.next());
+const pipelineStarted = performance.now();
+for (let i = 0; i < 50; i++) torch.tidy(() => void batches.next());
+const pipelineMs = (performance.now() - pipelineStarted) / 50;
+const miniStep = (results.find((x) => x.case === 'mini-fp32')?.oursStepMs as number | undefined) ?? NaN;
+
+const versions = spawnSync(python, ['-c', `import torch\ntry:\n import transformers; v = transformers.__version__\nexcept ImportError:\n v = 'absent'\nprint(torch.__version__, v${device === 'cuda' ? ', torch.cuda.get_device_name(0)' : ''})`], { encoding: 'utf8' }).stdout.trim().split(' ');
+const lines = [
+  `# Pretraining throughput, ${new Date().toISOString().slice(0, 10)}`,
+  '',
+  `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} logical cores${device === 'cuda' ? `, ${versions.slice(2).join(' ')}` : ''}; device ${device}; torch ${versions[0]}, transformers ${versions[1]}; sequence ${SEQ}, vocabulary ${VOCAB}; median of ${rounds} alternating rounds.`,
+  '',
+  '| case | plm-torch tokens/s | transformers tokens/s | ratio | step (ours / theirs) | model FLOPs utilisation |',
+  '|---|---:|---:|---:|---:|---:|',
+  ...rows,
+  '',
+  'Peak resident memory (VmHWM), 3 steps in a fresh process:',
+  '',
+  '| case | plm-torch | transformers | ratio |',
+  '|---|---:|---:|---:|',
+  ...memory.map((m) => `| ${m.name} | ${(m.ours / 2 ** 20).toFixed(0)} MiB | ${(m.peer / 2 ** 20).toFixed(0)} MiB | ${(m.ours / m.peer).toFixed(2)}x |`),
+  '',
+  `Data pipeline (shards → NSP pairs → masked batch of 16×${SEQ}): ${pipelineMs.toFixed(2)} ms a batch, ${((pipelineMs / miniStep) * 100).toFixed(1)}% of a BERT-mini float32 step.`,
+];
+const report = `${lines.join('\n')}\n`;
+console.log(`\n${report}`);
+mkdirSync(join(packageRoot, 'bench/results'), { recursive: true });
+writeFileSync(join(packageRoot, 'bench/results', `pretraining-${new Date().toISOString().slice(0, 10)}.md`), report);
