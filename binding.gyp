@@ -21,7 +21,7 @@
         "<!@(node scripts/find-libtorch.mjs --gyp defines)"
       ],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
-      "cflags_cc": ["-std=c++20", "-fexceptions", "-frtti", "-fvisibility=hidden", "-Wno-unused-parameter"],
+      "cflags_cc": ["-std=c++20", "-fexceptions", "-frtti", "-fvisibility=hidden", "-Wno-unused-parameter", "-fno-math-errno"],
       "libraries": ["<!@(node scripts/find-libtorch.mjs --gyp libraries)"],
       "ldflags": ["<!@(node scripts/find-libtorch.mjs --gyp ldflags)"]
     }

@@ -30,6 +30,8 @@ export interface RuntimeInfo {
   config: string;
   parallel: string;
   cxxAbi: string;
+  /** glibc malloc tuned for training (see native/torch/allocator_tuning.h). */
+  mallocTuned: boolean;
 }
 
 export interface NativeBinding {
@@ -117,6 +119,7 @@ export interface NativeBinding {
   writeTensors(path: string, header: Buffer, tensors: Handle[]): void;
   writeTensorsAsync(path: string, header: Buffer, tensors: Handle[]): Promise<void>;
   loadPickle(path: string): [string[], Handle[]];
+  fastDropout(input: Handle, p: number, train: boolean): Handle;
   distInit(options: { rank: number; worldSize: number; masterAddr: string; masterPort: number; timeoutMs: number }): number;
   distAllReduce(group: number, tensors: Handle[], op: string): void;
   distBroadcast(group: number, tensors: Handle[], root: number): void;

@@ -10,10 +10,12 @@
 #include "napi/runtime_bindings.h"
 #include "napi/tensor_bindings.h"
 #include "napi/tensor_handle.h"
+#include "torch/allocator_tuning.h"
 
 namespace {
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
+  plm::tuneMallocForTraining();
   env.SetInstanceData(new plm::EnvState());
   plm::registerTensorHandle(env, exports);
   plm::registerTensorBindings(env, exports);

@@ -6,6 +6,7 @@
 
 #include "napi/errors.h"
 #include "napi/tensor_handle.h"
+#include "torch/fast_dropout.h"
 
 namespace plm {
 namespace {
@@ -58,10 +59,18 @@ Napi::Value isGradEnabled(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), at::GradMode::is_enabled());
 }
 
+// fastDropout(tensor, p, train) → tensor (see native/torch/fast_dropout.h)
+Napi::Value dropout(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[1].IsNumber()) throwTypeError(env, "dropout(): p must be a number");
+  return wrapTensor(env, fastDropout(tensorOf(env, info[0], "input"), info[1].As<Napi::Number>().DoubleValue(), info[2].ToBoolean().Value()));
+}
+
 }  // namespace
 
 void registerAutogradBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("backward", Napi::Function::New<guarded<backward>>(env, "backward"));
+  exports.Set("fastDropout", Napi::Function::New<guarded<dropout>>(env, "fastDropout"));
   exports.Set("autogradGrad", Napi::Function::New<guarded<grad>>(env, "autogradGrad"));
   exports.Set("setGradEnabled", Napi::Function::New<guarded<setGradEnabled>>(env, "setGradEnabled"));
   exports.Set("isGradEnabled", Napi::Function::New<guarded<isGradEnabled>>(env, "isGradEnabled"));

@@ -1,6 +1,8 @@
 // Process-wide libtorch settings and facts: seeds, threads, CUDA, build information.
 #include "napi/runtime_bindings.h"
 
+#include "torch/allocator_tuning.h"
+
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <ATen/autocast_mode.h>
@@ -78,6 +80,7 @@ Napi::Value runtime(const Napi::CallbackInfo& info) {
   out.Set("config", r.config);
   out.Set("parallel", r.parallel);
   out.Set("cxxAbi", r.cxxAbi);
+  out.Set("mallocTuned", tuneMallocForTraining());
   return out;
 }
 

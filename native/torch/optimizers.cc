@@ -1,5 +1,6 @@
 #include "torch/optimizers.h"
 
+#include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 
 #include <cmath>
@@ -11,6 +12,47 @@ namespace {
 
 void checkSameLength(size_t n, size_t m, const char* what) {
   if (n != m) throw std::invalid_argument(std::string(what) + ": expected one per parameter");
+}
+
+// One pass over a float32 parameter: read p, g, m, v once, write p, m, v once, where the
+// op-by-op form reads and writes them eight times (AdamW was 9% of a BERT-base CPU step).
+// The arithmetic is that of the op-by-op form below, element by element. Compiled for
+// AVX-512, AVX2 and plain x86-64, chosen at load time.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx512f", "avx2", "default"), optimize("fp-contract=off")))
+#endif
+void adamwFusedRange(float* __restrict p, const float* __restrict g, float* __restrict m, float* __restrict v, int64_t begin, int64_t end,
+                     float decay, float w1, float b2, float w2, float bc2Sqrt, float eps, float negStepSize) {
+  const bool lerpFromStart = w1 < 0.5f;  // ATen's lerp: two formulas either side of weight 0.5
+  for (int64_t i = begin; i < end; ++i) {
+    const float gi = g[i];
+    const float mi = lerpFromStart ? m[i] + w1 * (gi - m[i]) : gi - (gi - m[i]) * (1.0f - w1);
+    const float vi = v[i] * b2 + w2 * gi * gi;
+    const float denom = std::sqrt(vi) / bc2Sqrt + eps;
+    p[i] = p[i] * decay + negStepSize * (mi / denom);
+    m[i] = mi;
+    v[i] = vi;
+  }
+}
+
+bool adamwFused(at::Tensor& param, const at::Tensor& grad, at::Tensor& expAvg, at::Tensor& expAvgSq, double step, const AdamWOptions& o) {
+  const auto fits = [&](const at::Tensor& t) { return t.is_cpu() && t.scalar_type() == at::kFloat && t.is_contiguous() && t.numel() == param.numel(); };
+  if (o.amsgrad || o.maximize || !fits(param) || !fits(grad) || !fits(expAvg) || !fits(expAvgSq)) return false;
+  const float decay = static_cast<float>(1 - o.lr * o.weightDecay);
+  const float w1 = static_cast<float>(1 - o.beta1);
+  const float b2 = static_cast<float>(o.beta2);
+  const float w2 = static_cast<float>(1 - o.beta2);
+  const float bc2Sqrt = static_cast<float>(std::pow(1 - std::pow(o.beta2, step), 0.5));
+  const float negStepSize = static_cast<float>(-(o.lr / (1 - std::pow(o.beta1, step))));
+  const float eps = static_cast<float>(o.eps);
+  float* p = param.data_ptr<float>();
+  const float* g = grad.data_ptr<float>();
+  float* m = expAvg.data_ptr<float>();
+  float* v = expAvgSq.data_ptr<float>();
+  at::parallel_for(0, param.numel(), 65536, [&](int64_t begin, int64_t end) {
+    adamwFusedRange(p, g, m, v, begin, end, decay, w1, b2, w2, bc2Sqrt, eps, negStepSize);
+  });
+  return true;
 }
 
 }  // namespace
@@ -31,6 +73,7 @@ void adamwStep(const std::vector<at::Tensor>& params, const std::vector<at::Tens
     at::Tensor expAvg = expAvgs[i];
     at::Tensor expAvgSq = expAvgSqs[i];
     const double step = static_cast<double>(steps[i]);
+    if (adamwFused(param, grads[i], expAvg, expAvgSq, step, o)) continue;
     param.mul_(1 - o.lr * o.weightDecay);
     expAvg.lerp_(grad, 1 - o.beta1);
     expAvgSq.mul_(o.beta2).addcmul_(grad, grad, 1 - o.beta2);

@@ -36,6 +36,38 @@ t.test('dropout zeroes with probability p, scales by 1/(1-p), and is identity in
   t.throws(() => F.dropout(x, 1.5), RangeError);
 });
 
+t.test('CPU dropout: an unbiased mask, the same mask in backward, repeatable from the seed and RNG state', async (t) => {
+  const n = 1_000_000;
+  torch.manualSeed(11);
+  const x = torch.ones([n], { requiresGrad: true });
+  const y = F.dropout(x, 0.1, true);
+  const keep = y.ne(0).to('float64');
+  const kept = keep.mean().item() as number;
+  const sigma = Math.sqrt((0.1 * 0.9) / n);
+  t.ok(Math.abs(kept - 0.9) < 5 * sigma, `kept fraction ${kept} (expected 0.9 ± ${(5 * sigma).toFixed(5)})`);
+  // Neighbours share one 64-bit hash (its two halves): their keep bits must be independent.
+  const a = keep.slice(0, 0, n, 2);
+  const b = keep.slice(0, 1, n, 2);
+  const both = a.mul(b).mean().item() as number;
+  t.ok(Math.abs(both - 0.81) < 5 * Math.sqrt((0.81 * 0.19) / (n / 2)), `P(both kept) ${both}`);
+  const w = torch.rand([n]);
+  y.mul(w).sum().backward();
+  const expectedGrad = keep.mul(w.to('float64')).div(0.9);
+  t.ok((x.grad!.to('float64').sub(expectedGrad).abs().max().item() as number) < 1e-6, 'backward multiplies by the same mask and scale');
+  torch.manualSeed(11);
+  t.ok(F.dropout(torch.ones([n]), 0.1, true).eq(y.detach()).all().item(), 'manualSeed repeats the mask');
+  const state = torch.getRngState();
+  const first = F.dropout(torch.ones([1000]), 0.5, true);
+  const second = F.dropout(torch.ones([1000]), 0.5, true);
+  t.notOk(first.eq(second).all().item(), 'consecutive calls draw different masks');
+  torch.setRngState(state);
+  t.ok(F.dropout(torch.ones([1000]), 0.5, true).eq(first).all().item(), 'a saved RNG state repeats it');
+  const half = F.dropout(torch.ones([4, 8], { dtype: 'bfloat16' }), 0.5, true);
+  t.same([half.dtype, half.shape], ['bfloat16', [4, 8]]);
+  t.same(F.dropout(torch.ones([3]), 1, true).toArray(), [0, 0, 0]);
+  t.same(F.dropout(torch.ones([3]), 0, true).toArray(), [1, 1, 1]);
+});
+
 t.test('crossEntropy: mean over non-ignored targets, sum, none, label smoothing', async (t) => {
   const logits = d([[1, 2, 3], [1, 1, 1]]);
   const lse0 = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));

@@ -44,7 +44,10 @@ export class BertSelfAttention extends Module {
     const p = this.training ? this.dropoutP : 0;
     let context: Tensor;
     let probs: Tensor | null = null;
-    if (this.implementation === 'sdpa' && !outputAttentions) {
+    // With dropout on CPU, SDPA takes its math path with ATen's serial bernoulli_; the explicit
+    // path below is the same arithmetic with the parallel dropout mask.
+    const sdpa = this.implementation === 'sdpa' && !outputAttentions && !(p > 0 && hidden.device === 'cpu');
+    if (sdpa) {
       context = scaledDotProductAttention(q, k, v, { attnMask: attentionMask, dropoutP: p, scale: this.headDim ** -0.5 });
     } else {
       let scores = q.matmul(k.transpose(2, 3)).mul(this.headDim ** -0.5);
