@@ -1,3 +1,4 @@
+import { tidy } from '../../torch/scope.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import { ModuleList } from '../../nn/containers.js';
@@ -54,7 +55,9 @@ export class BertEncoder extends Module {
     const attentions: Tensor[] = [];
     let h = hidden;
     for (const layer of this.layer) {
-      const out = layer.forward(h, attentionMask, options.outputAttentions);
+      // A scope per layer frees the layer's temporaries now (autograd keeps what backward
+      // needs), as reference counting does in Python, instead of at the end of the step.
+      const out = tidy(() => layer.forward(h, attentionMask, options.outputAttentions));
       h = out.hidden;
       if (options.outputHiddenStates) hiddenStates.push(h);
       if (out.probs) attentions.push(out.probs);
