@@ -22,7 +22,7 @@ General → domain on the corpora shipped in data/ (see data/README.md): trains 
 tokenizer on general English (Webster's 1913 dictionary), pretrains a tiny BERT on it (MLM +
 NSP), adapts that model on computing text (the Jargon File and FOLDOC, MLM, with the domain's
 most split words added to the vocabulary), fine-tunes a subject classifier on FOLDOC entries
-from each of the two models, and prints a table comparing them. About 6 minutes on 2 CPU
+from each of the two models, and prints a table comparing them. About 4 minutes on 2 CPU
 cores; --quick takes about one minute and shows the path, not the gain.
 
   --out DIR         where every run goes (default plm-torch-demo); plots in each run folder

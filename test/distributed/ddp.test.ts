@@ -89,6 +89,18 @@ t.test('a rank that dies makes the other fail with a clear error within the time
   t.ok(Date.now() - started < 30_000, 'no hang');
 });
 
+t.test('a rank that hangs makes the other fail with a clear error after the timeout, not hang with it', async (t) => {
+  const started = Date.now();
+  const port = await freePort();
+  const hung = spawn(process.execPath, [worker, 'hang', '1', '2', String(port), join(dir, 'hang')]);
+  const survivor = await rank('hang', 0, 2, port, join(dir, 'hang'));
+  hung.kill('SIGKILL');
+  t.not(survivor.code, 0);
+  t.match(survivor.stderr, /failed on rank 0 of 2 \(a rank died, hung past the 5 s timeout, or left the group\)/);
+  const seconds = (Date.now() - started) / 1000;
+  t.ok(seconds >= 4 && seconds < 40, `failed after ${seconds.toFixed(1)} s (timeout 5 s)`);
+});
+
 t.test('bad rendezvous settings are clear errors', async (t) => {
   t.throws(() => distributed.initProcessGroup({ rank: 0, worldSize: 2, masterPort: 70000 }), /masterPort must be a port number \(1-65535\), got 70000/);
   t.throws(() => distributed.initProcessGroup({ rank: 2, worldSize: 2 }), /rank must be an integer in \[0, 2\), got 2/);
