@@ -70,8 +70,9 @@ export async function launchLocal(command: string, args: string[], nproc: number
         if (code !== 0 && failed === 0) {
           failed = code;
           process.stderr.write(`plm-torch ${command}: rank ${nodeRank * nproc + i} exited with code ${code}; stopping the others\n`);
-          // The others notice within their collective timeout; do not wait for it.
-          setTimeout(() => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM')), 2000).unref();
+          // The others would notice within their collective timeout; do not wait for it. SIGKILL:
+          // a rank blocked in a collective runs no JS, and an inherited SIG_IGN can mask SIGTERM.
+          setTimeout(() => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL')), 2000).unref();
         }
       }),
     ),

@@ -14,6 +14,12 @@
 namespace plm {
 namespace {
 
+// c10::Error's what() carries a C++ backtrace; people need the first line.
+std::string reason(const std::exception& e) {
+  if (const auto* c10Error = dynamic_cast<const c10::Error*>(&e)) return c10Error->what_without_backtrace();
+  return e.what();
+}
+
 std::string where(const DistOptions& o) { return o.masterAddr + ":" + std::to_string(o.masterPort); }
 
 std::string seconds(std::chrono::milliseconds t) {
@@ -64,7 +70,7 @@ DistGroup::DistGroup(const DistOptions& options) : options_(options) {
     store_ = c10::make_intrusive<c10d::TCPStore>(options.masterAddr, storeOptions);
   } catch (const std::exception& e) {
     throw std::runtime_error("rank " + std::to_string(options.rank) + " could not " + (options.rank == 0 ? "serve" : "reach") +
-                             " the rendezvous at " + where(options) + " within " + seconds(options.timeout) + ": " + e.what());
+                             " the rendezvous at " + where(options) + " within " + seconds(options.timeout) + ": " + reason(e));
   }
   auto prefixed = c10::make_intrusive<c10d::PrefixStore>("plm-torch/", store_);
   auto glooOptions = c10d::ProcessGroupGloo::Options::create(options.timeout);
@@ -77,7 +83,7 @@ DistGroup::DistGroup(const DistOptions& options) : options_(options) {
   try {
     backend_ = c10::make_intrusive<c10d::ProcessGroupGloo>(prefixed, options.rank, options.worldSize, glooOptions);
   } catch (const std::exception& e) {
-    throw std::runtime_error("rank " + std::to_string(options.rank) + " could not form the Gloo group of " + std::to_string(options.worldSize) + " via " + where(options) + ": " + e.what());
+    throw std::runtime_error("rank " + std::to_string(options.rank) + " could not form the Gloo group of " + std::to_string(options.worldSize) + " via " + where(options) + ": " + reason(e));
   }
 }
 
@@ -104,7 +110,7 @@ void DistGroup::wait(const c10::intrusive_ptr<c10d::Work>& work, const char* wha
     work->wait(options_.timeout);
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string(what) + " failed on rank " + std::to_string(options_.rank) + " of " + std::to_string(options_.worldSize) +
-                             " (a rank died, hung past the " + seconds(options_.timeout) + " timeout, or left the group): " + e.what());
+                             " (a rank died, hung past the " + seconds(options_.timeout) + " timeout, or left the group): " + reason(e));
   }
 }
 

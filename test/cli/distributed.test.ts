@@ -59,3 +59,18 @@ t.test('--nproc: bad values are usage errors', async (t) => {
   t.equal(r.status, 2);
   t.match(r.stderr, /--nproc must be an integer of at least 1, got two/);
 });
+
+t.test('a rank that fails ends the run: the launcher stops the others and exits non-zero', async (t) => {
+  const { createServer } = await import('node:net');
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as { port: number }).port;
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [bin, ...common(join(dir, 'failed'), 3)], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, MASTER_PORT: String(port) } });
+  taken.close();
+  t.equal(r.status, 1);
+  t.match(r.stderr, new RegExp(`rank 0 could not serve the rendezvous at 127.0.0.1:${port} within 60 s: .*address already in use`));
+  t.match(r.stderr, /rank 0 exited with code 1; stopping the others/);
+  t.notMatch(r.stderr, /frame #\d+:/, 'no C++ backtrace in the message');
+  t.ok(Date.now() - started < 60_000, 'rank 1 did not wait out its timeout');
+});
