@@ -4,22 +4,21 @@
 // so the point is the overhead of c10d and the path to many machines, not a speed-up.
 // Usage: node dist/bench/distributed.js [--model tiny|mini] [--steps N]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { data, io } from '../lib/index.js';
 import { packageRoot } from '../lib/native.js';
+import { writeSyntheticCorpus } from './synthetic-corpus.js';
 
 const { values } = parseArgs({ options: { model: { type: 'string', default: 'mini' }, steps: { type: 'string', default: '20' } } });
 const steps = Number(values.steps);
 const GLOBAL_BATCH = 32;
 const dir = mkdtempSync(join(tmpdir(), 'plm-bench-dist-'));
 const corpus = join(dir, 'corpus.txt');
-const r = new data.Random(1);
-const words = Array.from({ length: 2000 }, (_, i) => `w${i.toString(36)}`);
-writeFileSync(corpus, Array.from({ length: 600 }, () => `${Array.from({ length: 8 }, () => Array.from({ length: 14 }, () => words[r.int(words.length)]).join(' ')).join('.\n')}.\n`).join('\n'));
+writeSyntheticCorpus(corpus, { documents: 600, sentences: 8, words: 14, distinctWords: 2000, seed: 1 });
 (await data.trainTokenizer([corpus], { vocabSize: 4000 })).tokenizer.save(join(dir, 'tok'));
 
 function run(nproc: number): { stepsPerSecond: number; tokensPerSecond: number; bytesPerStep: number } {

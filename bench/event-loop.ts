@@ -2,7 +2,7 @@
 // of perf_hooks.monitorEventLoopDelay for the same run (tiny BERT, MLM + NSP) trained in a worker
 // with train.start() and trained on the main thread. Goal: under 20 ms with the worker.
 // Usage: node dist/bench/event-loop.js [--steps N] [--model tiny|mini]
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -10,14 +10,13 @@ import { parseArgs } from 'node:util';
 
 import { pretrain } from '../lib/cli/pretrain.js';
 import { data, train } from '../lib/index.js';
+import { writeSyntheticCorpus } from './synthetic-corpus.js';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '30' }, model: { type: 'string', default: 'tiny' } } });
 const steps = Number(values.steps);
 const dir = mkdtempSync(join(tmpdir(), 'plm-bench-loop-'));
 const corpus = join(dir, 'corpus.txt');
-const r = new data.Random(1);
-const words = Array.from({ length: 400 }, (_, i) => `w${i.toString(36)}`);
-writeFileSync(corpus, Array.from({ length: 400 }, () => `${Array.from({ length: 6 }, () => Array.from({ length: 12 }, () => words[r.int(words.length)]).join(' ')).join('.\n')}.\n`).join('\n'));
+writeSyntheticCorpus(corpus, { documents: 400, sentences: 6, words: 12, distinctWords: 400, seed: 1 });
 (await data.trainTokenizer([corpus], { vocabSize: 500 })).tokenizer.save(join(dir, 'tok'));
 const options = (out: string) => ({ command: 'pretrain' as const, corpus: [corpus], tokenizer: join(dir, 'tok'), out: join(dir, out), model: values.model, steps, batchSize: 32, seqLen: 128, checkpointEvery: 0 });
 

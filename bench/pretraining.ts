@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 
 import { bert, data, io, optim, torch, train } from '../lib/index.js';
 import { packageRoot } from '../lib/native.js';
+import { writeSyntheticCorpus } from './synthetic-corpus.js';
 
 interface Case {
   name: string;
@@ -190,9 +191,7 @@ const memory = device === 'cpu' && peer ? cases.map((c) => ({ name: c.name, ...p
 
 // The data pipeline's share: building one batch from shards versus one mini step.
 const corpus = join(dir, 'corpus.txt');
-const r = new data.Random(3);
-const words = Array.from({ length: 3000 }, (_, i) => `w${i.toString(36)}`);
-writeFileSync(corpus, Array.from({ length: 400 }, () => `${Array.from({ length: 8 }, () => Array.from({ length: 14 }, () => words[r.int(words.length)]).join(' ')).join('.\n')}.\n`).join('\n'));
+writeSyntheticCorpus(corpus, { documents: 400, sentences: 8, words: 14, distinctWords: 3000, seed: 3 });
 const tokenizer = (await data.trainTokenizer([corpus], { vocabSize: 5000 })).tokenizer;
 await data.prepareShards([corpus], tokenizer, join(dir, 'shards'));
 const batches = new train.PretrainingBatches(

@@ -10,7 +10,7 @@ import { BertForPreTraining } from '../models/bert/for-pretraining.js';
 import { manualSeed } from '../torch/creation.js';
 import { integer, number, parseCommand, required, UsageError } from './args.js';
 import { isRankProcess, launchLocal } from './launch.js';
-import { trainAndSave } from './pretrain.js';
+import { trainAndSave, TRAINING_FLAGS } from './pretrain.js';
 
 const HELP = `Usage: plm-torch adapt --from DIR --corpus FILES... --out DIR [options]
 
@@ -45,18 +45,8 @@ export async function adapt(args: string[]): Promise<number> {
       corpus: { type: 'string', multiple: true },
       out: { type: 'string' },
       'extend-vocab': { type: 'string' },
-      steps: { type: 'string' },
-      'batch-size': { type: 'string' },
-      'seq-len': { type: 'string' },
-      lr: { type: 'string' },
       nsp: { type: 'boolean', default: false },
-      bf16: { type: 'boolean', default: false },
-      'checkpoint-every': { type: 'string' },
-      seed: { type: 'string' },
-      resume: { type: 'boolean', default: false },
-      nproc: { type: 'string' },
-      'dist-timeout': { type: 'string' },
-      quiet: { type: 'boolean', default: false },
+      ...TRAINING_FLAGS,
     },
     HELP,
   );

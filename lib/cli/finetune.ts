@@ -12,7 +12,7 @@ import { ClassificationBatches, encodeRecords, evaluationBatches, type Classific
 import { evaluateClassification } from '../train/evaluate.js';
 import { Trainer, type TrainableModel } from '../train/trainer.js';
 import { integer, number, parseCommand, required, UsageError } from './args.js';
-import { progressReporter } from './progress.js';
+import { trainInTerminal } from './progress.js';
 
 const HELP = `Usage: plm-torch finetune --from DIR --train FILE.jsonl --eval FILE.jsonl --out DIR [options]
 
@@ -97,17 +97,7 @@ export async function finetune(args: string[]): Promise<number> {
     evaluate,
     earlyStopping: { metric: 'accuracy', patience },
   });
-  const stop = progressReporter(trainer, steps, { quiet: values.quiet });
-  const interrupt = () => trainer.requestStop();
-  process.once('SIGINT', interrupt);
-  let result;
-  try {
-    result = await trainer.train();
-  } finally {
-    process.off('SIGINT', interrupt);
-    stop();
-  }
-  if (result.cancelled) return 130;
+  if ((await trainInTerminal(trainer, steps, { quiet: values.quiet })).cancelled) return 130;
   // The best evaluation's weights, as transformers' load_best_model_at_end.
   const bestDir = join(out, 'best');
   if (existsSync(join(bestDir, 'model.safetensors'))) {

@@ -18,7 +18,8 @@ export function isRankProcess(): boolean {
   return env.rank !== undefined && (env.worldSize ?? 1) > 1;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };

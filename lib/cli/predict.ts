@@ -1,11 +1,12 @@
 // plm-torch predict: a classifier's label and probabilities for texts, or a masked language
 // model's best fillers for each [MASK].
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { BertTokenizer } from '../data/tokenizer.js';
 import { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
 import { BertForSequenceClassification } from '../models/bert/for-tasks.js';
+import { folderArchitecture } from '../inference/evaluate-folder.js';
 import { classify, fillMasks } from '../inference/predictions.js';
 import { integer, parseCommand, required, UsageError } from './args.js';
 
@@ -38,7 +39,7 @@ export async function predict(args: string[]): Promise<number> {
   const dir = required(values.model, '--model');
   const texts = required(values.text, '--text');
   if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--model: ${dir} is not a model folder (no config.json)`);
-  const architecture = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { architectures?: string[] }).architectures?.[0] ?? '';
+  const architecture = folderArchitecture(dir);
   const tokenizer = BertTokenizer.fromPretrained(dir);
   let lines: string[];
   if (architecture === 'BertForSequenceClassification') {

@@ -18,7 +18,7 @@ import { initProcessGroup } from '../distributed/process-group.js';
 import type { Module } from '../nn/module.js';
 import { integer, number, parseCommand, required, UsageError } from './args.js';
 import { isRankProcess, launchLocal } from './launch.js';
-import { progressReporter } from './progress.js';
+import { trainInTerminal } from './progress.js';
 
 const HELP = `Usage: plm-torch pretrain (--corpus FILES... | --data DIR) --tokenizer DIR --out DIR [options]
 
@@ -60,6 +60,21 @@ export function modelConfig(name: string, vocabSize: number, seqLen: number): Be
   return new BertConfig({ ...fields, vocab_size: vocabSize, max_position_embeddings: Math.max(512, seqLen) });
 }
 
+/** The flags pretrain and adapt share: one training loop (trainAndSave) runs under both. */
+export const TRAINING_FLAGS = {
+  steps: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'seq-len': { type: 'string' },
+  lr: { type: 'string' },
+  bf16: { type: 'boolean', default: false },
+  'checkpoint-every': { type: 'string' },
+  seed: { type: 'string' },
+  resume: { type: 'boolean', default: false },
+  nproc: { type: 'string' },
+  'dist-timeout': { type: 'string' },
+  quiet: { type: 'boolean', default: false },
+} as const;
+
 export async function pretrain(args: string[]): Promise<number> {
   const parsed = parseCommand(
     args,
@@ -69,22 +84,12 @@ export async function pretrain(args: string[]): Promise<number> {
       tokenizer: { type: 'string' },
       model: { type: 'string', default: 'tiny' },
       out: { type: 'string' },
-      steps: { type: 'string' },
-      'batch-size': { type: 'string' },
       'grad-accum': { type: 'string' },
-      'seq-len': { type: 'string' },
-      lr: { type: 'string' },
       warmup: { type: 'string' },
       optimizer: { type: 'string', default: 'adamw' },
       'mask-prob': { type: 'string' },
       'mlm-only': { type: 'boolean', default: false },
-      bf16: { type: 'boolean', default: false },
-      'checkpoint-every': { type: 'string' },
-      seed: { type: 'string' },
-      resume: { type: 'boolean', default: false },
-      nproc: { type: 'string' },
-      'dist-timeout': { type: 'string' },
-      quiet: { type: 'boolean', default: false },
+      ...TRAINING_FLAGS,
     },
     HELP,
   );
@@ -200,16 +205,7 @@ export async function trainAndSave(o: TrainAndSaveOptions): Promise<{ step: numb
     resume: o.resume,
     ddp,
   });
-  const stop = progressReporter(trainer, o.steps, { quiet });
-  const interrupt = () => trainer.requestStop();
-  process.once('SIGINT', interrupt); // Ctrl-C: a checkpoint at the next step, then stop
-  let result;
-  try {
-    result = await trainer.train();
-  } finally {
-    process.off('SIGINT', interrupt);
-    stop();
-  }
+  const result = await trainInTerminal(trainer, o.steps, { quiet });
   if (result.cancelled) {
     corpus.close();
     ddp?.destroy();

@@ -1,7 +1,7 @@
 // Progress on the terminal: a line rewritten in place on a TTY (step, loss, tokens/s, time
 // left), a line every 10% otherwise; the trainer's log messages on their own lines (warnings
 // even when quiet).
-import type { LogRecord, Trainer } from '../train/trainer.js';
+import type { LogRecord, Trainer, TrainResult } from '../train/trainer.js';
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
@@ -50,4 +50,20 @@ export function progressReporter<B>(trainer: Trainer<B>, total: number, { quiet 
     trainer.off('log', onLog);
     if (midLine) stream.write('\n');
   };
+}
+
+/**
+ * Trains with progress on the terminal; Ctrl-C stops at the next step boundary after a
+ * checkpoint (the result then says cancelled).
+ */
+export async function trainInTerminal<B>(trainer: Trainer<B>, total: number, options: { quiet?: boolean } = {}): Promise<TrainResult> {
+  const stop = progressReporter(trainer, total, options);
+  const interrupt = () => trainer.requestStop();
+  process.once('SIGINT', interrupt);
+  try {
+    return await trainer.train();
+  } finally {
+    process.off('SIGINT', interrupt);
+    stop();
+  }
 }

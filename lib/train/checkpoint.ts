@@ -38,6 +38,11 @@ export function checkpointsDir(out: string): string {
   return join(out, 'checkpoints');
 }
 
+/** Where the checkpoint of `step` goes. */
+export function checkpointDir(out: string, step: number): string {
+  return join(checkpointsDir(out), `step-${step}`);
+}
+
 /** Complete checkpoints (those with trainer_state.json), oldest first. */
 export function listCheckpoints(out: string): { step: number; dir: string }[] {
   const root = checkpointsDir(out);
@@ -52,7 +57,7 @@ export function listCheckpoints(out: string): { step: number; dir: string }[] {
 export async function saveTrainingCheckpoint(out: string, parts: CheckpointParts, keep: number): Promise<string> {
   const root = checkpointsDir(out);
   mkdirSync(root, { recursive: true });
-  const final = join(root, `step-${parts.state.step}`);
+  const final = checkpointDir(out, parts.state.step);
   const tmp = join(root, `.step-${parts.state.step}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   await parts.model.savePretrained(tmp);

@@ -16,7 +16,7 @@ import { autocast } from '../torch/autocast.js';
 import { tidy } from '../torch/scope.js';
 import type { Tensor } from '../torch/tensor.js';
 import type { BatchSource } from './batches.js';
-import { listCheckpoints, restoreTrainingCheckpoint, saveTrainingCheckpoint, type TrainerState } from './checkpoint.js';
+import { checkpointDir, listCheckpoints, restoreTrainingCheckpoint, saveTrainingCheckpoint, type TrainerState } from './checkpoint.js';
 import { MetricsLog } from './metrics-log.js';
 import type { DistributedDataParallel } from '../distributed/ddp.js';
 import type { Module } from '../nn/module.js';
@@ -101,9 +101,9 @@ function tokensIn(batch: unknown): number {
   return mask ? (mask.sum().item() as number) : 0;
 }
 
-/** The ranks' mean of the losses, and the sum of their tokens (the last entry). */
-function meanOverRanks(ddp: DistributedDataParallel<Module>, values: number[], tokens: number): number[] {
-  const t = makeTensor([...values.slice(0, -1), tokens], { dtype: 'float64' });
+/** The ranks' mean of each loss, then the sum of their tokens: one all-reduce. */
+function meanOverRanks(ddp: DistributedDataParallel<Module>, losses: number[], tokens: number): number[] {
+  const t = makeTensor([...losses, tokens], { dtype: 'float64' });
   ddp.group.allReduce(t, 'sum');
   const summed = t.toArray() as number[];
   t.dispose();
@@ -235,7 +235,7 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     const state: TrainerState = { step: this.step };
     const ddp = this.options.ddp;
     const parts = { model: this.options.model, optimizer: this.optimizer, scheduler: this.scheduler, dataPosition: this.options.batches.position(), state };
-    const dir = join(this.options.out, 'checkpoints', `step-${this.step}`);
+    const dir = checkpointDir(this.options.out, this.step);
     if (!ddp) {
       await saveTrainingCheckpoint(this.options.out, parts, this.options.keepCheckpoints);
     } else {
@@ -279,7 +279,7 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     this.optimizer.zeroGrad();
     this.scheduler.step();
     this.step += 1;
-    if (o.ddp) [loss, mlm, nsp, tokens] = meanOverRanks(o.ddp, [loss, mlm, nsp, tokens], tokens);
+    if (o.ddp) [loss, mlm, nsp, tokens] = meanOverRanks(o.ddp, [loss, mlm, nsp], tokens);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const record: StepRecord = { step: this.step, loss, lr, gradNorm, tokens, tokensPerSecond: tokens / seconds };
     if (mlm) record.mlmLoss = mlm;

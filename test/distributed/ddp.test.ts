@@ -5,24 +5,15 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { freePort } from '../../lib/cli/launch.js';
 import { distributed, io } from '../../lib/index.js';
 
 const worker = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/ddp-worker.js');
 const dir = mkdtempSync(join(tmpdir(), 'plm-ddp-'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Exit {
   code: number | null;
