@@ -52,11 +52,14 @@ t.test('bad config files and stray arguments are usage errors that name the prob
 t.test('--help prints the text, the shared flags, and returns null', async (t) => {
   const write = process.stdout.write;
   let printed = '';
+  let result: ReturnType<typeof parseCommand> | undefined;
+  // Assert only after stdout is restored: tap writes its own report to stdout.
   process.stdout.write = ((chunk: string) => ((printed += chunk), true)) as typeof process.stdout.write;
   try {
-    t.equal(parseCommand(['--help'], options, 'Usage: thing\n'), null);
+    result = parseCommand(['--help'], options, 'Usage: thing\n');
   } finally {
     process.stdout.write = write;
   }
+  t.equal(result, null);
   t.match(printed, /^Usage: thing\n[\s\S]*--config FILE\.json/);
 });
