@@ -92,7 +92,7 @@ class Peer {
 class Ours {
   readonly model: bert.BertForPreTraining;
   readonly optimizer: optim.AdamW;
-  readonly batch: data.MlmBatch;
+  readonly batch: data.MlmBatch & { nextSentenceLabel: torch.Tensor };
   constructor(c: Case, batchPath: string) {
     torch.manualSeed(0);
     this.model = new bert.BertForPreTraining(new bert.BertConfig(configFields(c.preset)));
@@ -110,10 +110,10 @@ class Ours {
       torch.tidy(() => {
         const forward = () => this.model.forward(this.batch);
         const out = dtype === 'bfloat16' ? torch.autocast({ device, dtype: 'bfloat16' }, forward) : forward();
-        out.loss!.backward();
+        out.loss.backward();
         this.optimizer.step();
         this.optimizer.zeroGrad();
-        loss = out.loss!.item() as number;
+        loss = out.loss.item() as number;
       });
     }
     return { seconds: (performance.now() - started) / 1000, loss };

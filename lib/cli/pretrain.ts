@@ -15,7 +15,6 @@ import { Trainer, type TrainableModel } from '../train/trainer.js';
 import type { MlmBatch } from '../data/mlm-collator.js';
 import { DistributedDataParallel } from '../distributed/ddp.js';
 import { initProcessGroup } from '../distributed/process-group.js';
-import type { Module } from '../nn/module.js';
 import { integer, number, parseCommand, required, UsageError } from './args.js';
 import { isRankProcess, launchLocal } from './launch.js';
 import { trainInTerminal } from './progress.js';
@@ -184,7 +183,7 @@ export async function trainAndSave(o: TrainAndSaveOptions): Promise<{ step: numb
   }
   const corpus = new ShardedCorpus(dataDir);
   const model = o.model as unknown as TrainableModel<MlmBatch>;
-  const ddp = group ? new DistributedDataParallel(o.model as Module, group) : undefined;
+  const ddp = group ? new DistributedDataParallel(model, group) : undefined;
   const makeBatches = (streamSeed: number) =>
     new PretrainingBatches(
       new PretrainingStream(corpus, { mode: o.mlmOnly ? 'packed' : 'nsp', maxSeqLength: o.seqLen, seed: streamSeed, rank, worldSize, clsId: o.tokenizer.clsId, sepId: o.tokenizer.sepId }),

@@ -13,8 +13,17 @@ export interface DdpOptions {
   bucketCapMb?: number;
 }
 
-export class DistributedDataParallel<M extends Module> {
+/** Any module with a forward: what DistributedDataParallel wraps. */
+export type ForwardModule = Module & { forward: (...args: never[]) => unknown };
+
+export class DistributedDataParallel<M extends ForwardModule> {
   readonly module: M;
+  /**
+   * The module's forward, with the next backward set to reduce gradients (unless in noSync).
+   * Typed as the module's own forward, overloads included, so a head given labels still
+   * returns a loss that is a Tensor.
+   */
+  readonly forward: M['forward'];
   readonly group: ProcessGroup;
   readonly #id: number;
   #sync = true;
@@ -29,6 +38,11 @@ export class DistributedDataParallel<M extends Module> {
     if (params.length === 0) throw new Error('DistributedDataParallel: the module has no parameters');
     noGrad(() => group.broadcast([...params, ...module.buffers()], 0));
     this.#id = native.ddpCreate(group.id, params.map((p) => p.handle), Math.round(bucketCapMb * 1024 * 1024));
+    const forward = module.forward as (...args: unknown[]) => unknown;
+    this.forward = ((...args: unknown[]) => {
+      if (isGradEnabled() && this.module.training) this.prepareBackward();
+      return forward.apply(module, args);
+    }) as M['forward'];
   }
 
   /**
@@ -38,12 +52,6 @@ export class DistributedDataParallel<M extends Module> {
   prepareBackward(sync = this.#sync): void {
     if (this.#destroyed) throw new Error('DistributedDataParallel: destroyed');
     native.ddpArm(this.#id, sync);
-  }
-
-  /** The module's forward, with the next backward set to reduce gradients (unless in noSync). */
-  forward<A extends unknown[], R>(this: DistributedDataParallel<M & { forward(...args: A): R }>, ...args: A): R {
-    if (isGradEnabled() && this.module.training) this.prepareBackward();
-    return this.module.forward(...args);
   }
 
   /** Runs fn with gradient reduction off: backward passes inside only accumulate locally. */

@@ -95,13 +95,14 @@ export function evaluateClassification(model: BertForSequenceClassification, bat
   let lossSum = 0;
   noGrad(() => {
     for (const batch of batches) {
-      if (!batch.labels) throw new Error('classification evaluation needs labelled batches');
+      const batchLabels = batch.labels;
+      if (!batchLabels) throw new Error('classification evaluation needs labelled batches');
       tidy(() => {
-        const out = model.forward(batch);
-        const n = batch.labels!.numel();
-        lossSum += (out.loss!.item() as number) * n;
+        const out = model.forward({ ...batch, labels: batchLabels });
+        const n = batchLabels.numel();
+        lossSum += (out.loss.item() as number) * n;
         predictions.push(...(out.logits.argmax(-1).toArray() as number[]));
-        labels.push(...(batch.labels!.toArray() as number[]));
+        labels.push(...(batchLabels.toArray() as number[]));
       });
     }
   });

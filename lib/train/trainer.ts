@@ -18,8 +18,7 @@ import type { Tensor } from '../torch/tensor.js';
 import type { BatchSource } from './batches.js';
 import { checkpointDir, listCheckpoints, restoreTrainingCheckpoint, saveTrainingCheckpoint, type TrainerState } from './checkpoint.js';
 import { MetricsLog } from './metrics-log.js';
-import type { DistributedDataParallel } from '../distributed/ddp.js';
-import type { Module } from '../nn/module.js';
+import type { DistributedDataParallel, ForwardModule } from '../distributed/ddp.js';
 import { tensor as makeTensor } from '../torch/creation.js';
 import { getRngState } from '../torch/autocast.js';
 
@@ -60,7 +59,7 @@ export interface TrainerOptions<B> {
    * over the ranks (no sync on the first micro-batches of an accumulation), logged losses are
    * the ranks' mean, and only rank 0 writes metrics and checkpoints.
    */
-  ddp?: DistributedDataParallel<Module>;
+  ddp?: DistributedDataParallel<ForwardModule>;
 }
 
 export interface TrainResult {
@@ -102,7 +101,7 @@ function tokensIn(batch: unknown): number {
 }
 
 /** The ranks' mean of each loss, then the sum of their tokens: one all-reduce. */
-function meanOverRanks(ddp: DistributedDataParallel<Module>, losses: number[], tokens: number): number[] {
+function meanOverRanks(ddp: DistributedDataParallel<ForwardModule>, losses: number[], tokens: number): number[] {
   const t = makeTensor([...losses, tokens], { dtype: 'float64' });
   ddp.group.allReduce(t, 'sum');
   const summed = t.toArray() as number[];
@@ -111,7 +110,7 @@ function meanOverRanks(ddp: DistributedDataParallel<Module>, losses: number[], t
 }
 
 /** Every rank's JSON value, in rank order (allGather of fixed-size UTF-8 buffers). */
-function gatherJson(ddp: DistributedDataParallel<Module>, value: unknown): unknown[] {
+function gatherJson(ddp: DistributedDataParallel<ForwardModule>, value: unknown): unknown[] {
   const bytes = Buffer.from(JSON.stringify(value));
   const size = makeTensor([bytes.length], { dtype: 'int64' });
   ddp.group.allReduce(size, 'max');

@@ -103,12 +103,12 @@ t.test('BertForPreTraining: logits, loss and every gradient match transformers',
   const full = model.forward({ ...inputs(), labels: i64(MLM_LABELS), nextSentenceLabel: i64(NSP), maskedPositionsOnly: false });
   t.ok(maxAbsDiff(full.predictionLogits.toArray() as Nested, r.pretraining.logits) < 1e-5, 'prediction logits');
   t.ok(maxAbsDiff(full.seqRelationshipLogits.toArray() as Nested, r.pretraining.nsp) < 1e-5, 'seq relationship logits');
-  t.ok(Math.abs((full.loss!.item() as number) - r.pretraining.loss) < 1e-5, 'loss (full logits)');
+  t.ok(Math.abs((full.loss.item() as number) - r.pretraining.loss) < 1e-5, 'loss (full logits)');
   const fast = model.forward({ ...inputs(), labels: i64(MLM_LABELS), nextSentenceLabel: i64(NSP) });
-  t.ok(Math.abs((fast.loss!.item() as number) - r.pretraining.loss) < 1e-5, 'loss with the head on masked positions only');
+  t.ok(Math.abs((fast.loss.item() as number) - r.pretraining.loss) < 1e-5, 'loss with the head on masked positions only');
   const maskedCount = MLM_LABELS.flat().filter((l) => l !== -100).length;
   t.same(fast.predictionLogits.shape, [maskedCount, CONFIG.vocab_size], 'logits only for masked positions');
-  fast.loss!.backward();
+  fast.loss.backward();
   const error = gradError(model, r.pretraining.grads);
   t.ok(error < 1e-5, `gradients max difference ${error.toExponential(2)}`);
 });
@@ -139,16 +139,16 @@ t.test('BertForMaskedLM and BertForSequenceClassification match transformers', {
   mlm.eval();
   const o = mlm.forward({ ...inputs(), labels: i64(MLM_LABELS), maskedPositionsOnly: false });
   t.ok(maxAbsDiff(o.logits.toArray() as Nested, r.mlm.logits) < 1e-5, 'MLM logits');
-  t.ok(Math.abs((o.loss!.item() as number) - r.mlm.loss) < 1e-5, 'MLM loss');
-  o.loss!.backward();
+  t.ok(Math.abs((o.loss.item() as number) - r.mlm.loss) < 1e-5, 'MLM loss');
+  o.loss.backward();
   t.ok(gradError(mlm, r.mlm.grads) < 1e-5, 'MLM gradients');
   const cls = await bert.BertForSequenceClassification.fromPretrained(join(root, 'cls'));
   cls.eval();
   t.equal(cls.config.numLabels, 3);
   const c = cls.forward({ ...inputs(), labels: i64(CLS_LABELS) });
   t.ok(maxAbsDiff(c.logits.toArray() as Nested, r.cls.logits) < 1e-5, 'classification logits');
-  t.ok(Math.abs((c.loss!.item() as number) - r.cls.loss) < 1e-5, 'classification loss');
-  c.loss!.backward();
+  t.ok(Math.abs((c.loss.item() as number) - r.cls.loss) < 1e-5, 'classification loss');
+  c.loss.backward();
   t.ok(gradError(cls, r.cls.grads) < 1e-5, 'classification gradients');
 });
 
@@ -163,9 +163,9 @@ t.test('ten AdamW steps give the losses transformers gives', { skip }, async (t)
       torch.tidy(() => {
         const out = model.forward({ ...inputs(), labels: i64(MLM_LABELS), nextSentenceLabel: i64(NSP) });
         opt.zeroGrad();
-        out.loss!.backward();
+        out.loss.backward();
         opt.step();
-        return out.loss!.item() as number;
+        return out.loss.item() as number;
       }),
     );
   }
@@ -275,3 +275,36 @@ t.test('config round trip keeps unknown fields', async (t) => {
   t.notOk('attn_implementation' in json);
 });
 
+
+t.test('given labels, every head is typed (and shown) to return a loss; without, the loss is null', async (t) => {
+  // The annotations are the test at compile time: tsc rejects this file if a head given its
+  // labels is typed to return a nullable loss, or one given none a certain one.
+  const config = new bert.BertConfig({ ...CONFIG, num_labels: 3 });
+  const inputIds = torch.tensor(IDS, { dtype: 'int64' });
+  const attentionMask = torch.tensor(MASK, { dtype: 'int64' });
+  const labels = torch.tensor(MLM_LABELS, { dtype: 'int64' });
+  const nextSentenceLabel = torch.tensor(NSP, { dtype: 'int64' });
+  const classes = torch.tensor(CLS_LABELS, { dtype: 'int64' });
+
+  const pretraining = new bert.BertForPreTraining(config);
+  const full: torch.Tensor = pretraining.forward({ inputIds, attentionMask, labels, nextSentenceLabel }).loss;
+  const mlmOnly: torch.Tensor = pretraining.forward({ inputIds, attentionMask, labels }).mlmLoss!;
+  const sum = pretraining.forward({ inputIds, attentionMask, labels, nextSentenceLabel });
+  t.ok(Math.abs((full.item() as number) - (sum.mlmLoss.item() as number) - (sum.nspLoss.item() as number)) < 1e-5, 'loss = MLM + NSP');
+  // @ts-expect-error without nextSentenceLabel the pretraining loss is absent
+  const partial: torch.Tensor = pretraining.forward({ inputIds, attentionMask, labels }).loss;
+  t.equal(partial, null);
+  t.ok((mlmOnly.item() as number) > 0);
+
+  const masked: torch.Tensor = new bert.BertForMaskedLM(config).forward({ inputIds, labels }).loss;
+  const classified: torch.Tensor = new bert.BertForSequenceClassification(config).forward({ inputIds, labels: classes }).loss;
+  const tagged: torch.Tensor = new bert.BertForTokenClassification(config).forward({ inputIds, labels: torch.zeros(inputIds.shape, { dtype: 'int64' }) }).loss;
+  const nsp: torch.Tensor = new bert.BertForNextSentencePrediction(config).forward({ inputIds, labels: nextSentenceLabel }).loss;
+  const positions = torch.tensor([1, 2, 3], { dtype: 'int64' });
+  const answered: torch.Tensor = new bert.BertForQuestionAnswering(config).forward({ inputIds, startPositions: positions, endPositions: positions }).loss;
+  for (const loss of [masked, classified, tagged, nsp, answered]) t.ok(Number.isFinite(loss.item() as number) && (loss.item() as number) > 0);
+
+  // @ts-expect-error without labels a head's loss may be null
+  const none: torch.Tensor = new bert.BertForSequenceClassification(config).forward({ inputIds }).loss;
+  t.equal(none, null);
+});

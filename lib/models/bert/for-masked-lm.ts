@@ -4,7 +4,7 @@ import type { Tensor } from '../../torch/tensor.js';
 import type { BertConfig } from './config.js';
 import { BertLMPredictionHead } from './heads.js';
 import { BertWithMlmHead, mlmHead } from './mlm.js';
-import { BertModel, type BertInputs, type BertModelOutput } from './model.js';
+import { BertModel, type BertInputs, type BertModelOutput, type WithLoss } from './model.js';
 
 export interface MaskedLMInputs extends BertInputs {
   labels?: Tensor | null;
@@ -41,6 +41,8 @@ export class BertForMaskedLM extends BertWithMlmHead {
     return this.cls.predictions;
   }
 
+  forward(inputs: MaskedLMInputs & { labels: Tensor }): WithLoss<MaskedLMOutput>;
+  forward(inputs: MaskedLMInputs): MaskedLMOutput;
   forward(inputs: MaskedLMInputs): MaskedLMOutput {
     const out = this.bert.forward(inputs);
     const mlm = mlmHead(this.cls.predictions, out.lastHiddenState, inputs.labels, inputs.maskedPositionsOnly ?? true, this.config.fields.vocab_size);

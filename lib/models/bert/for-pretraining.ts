@@ -5,7 +5,7 @@ import type { Tensor } from '../../torch/tensor.js';
 import type { BertConfig } from './config.js';
 import { BertLMPredictionHead } from './heads.js';
 import { BertWithMlmHead, mlmHead } from './mlm.js';
-import { BertModel, type BertInputs, type BertModelOutput } from './model.js';
+import { BertModel, type BertInputs, type BertModelOutput, type WithLoss } from './model.js';
 
 export interface PreTrainingInputs extends BertInputs {
   /** Original ids at masked positions, -100 elsewhere. */
@@ -51,6 +51,8 @@ export class BertForPreTraining extends BertWithMlmHead {
     return this.cls.predictions;
   }
 
+  forward(inputs: PreTrainingInputs & { labels: Tensor; nextSentenceLabel: Tensor }): WithLoss<PreTrainingOutput> & { mlmLoss: Tensor; nspLoss: Tensor };
+  forward(inputs: PreTrainingInputs): PreTrainingOutput;
   forward(inputs: PreTrainingInputs): PreTrainingOutput {
     const out = this.bert.forward(inputs);
     const mlm = mlmHead(this.cls.predictions, out.lastHiddenState, inputs.labels, inputs.maskedPositionsOnly ?? true, this.config.fields.vocab_size);

@@ -7,7 +7,7 @@ import { Module } from '../../nn/module.js';
 import { binaryCrossEntropyWithLogits, crossEntropy, mseLoss } from '../../torch/functional.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type { BertConfig, ProblemType } from './config.js';
-import { BertModel, type BertInputs, type BertModelOutput } from './model.js';
+import { BertModel, type BertInputs, type BertModelOutput, type WithLoss } from './model.js';
 import { BertPreTrainedModel } from './pretrained.js';
 
 export interface TaskOutput extends Omit<BertModelOutput, 'poolerOutput' | 'lastHiddenState'> {
@@ -54,6 +54,8 @@ export class BertForNextSentencePrediction extends BertTaskModel {
     this.initWeights();
   }
 
+  forward(inputs: BertInputs & { labels: Tensor }): WithLoss<TaskOutput>;
+  forward(inputs: BertInputs & { labels?: Tensor | null }): TaskOutput;
   forward(inputs: BertInputs & { labels?: Tensor | null }): TaskOutput {
     const out = this.bert.forward(inputs);
     const logits = this.cls.seqRelationship.forward(out.poolerOutput!);
@@ -81,6 +83,8 @@ export class BertForSequenceClassification extends BertTaskModel {
     return labels.dtype === 'int64' || labels.dtype === 'int32' ? 'single_label_classification' : 'multi_label_classification';
   }
 
+  forward(inputs: BertInputs & { labels: Tensor }): WithLoss<TaskOutput>;
+  forward(inputs: BertInputs & { labels?: Tensor | null }): TaskOutput;
   forward(inputs: BertInputs & { labels?: Tensor | null }): TaskOutput {
     const out = this.bert.forward(inputs);
     const logits = this.classifier.forward(this.dropout.forward(out.poolerOutput!));
@@ -116,6 +120,8 @@ export class BertForTokenClassification extends BertTaskModel {
     this.initWeights();
   }
 
+  forward(inputs: BertInputs & { labels: Tensor }): WithLoss<TaskOutput>;
+  forward(inputs: BertInputs & { labels?: Tensor | null }): TaskOutput;
   forward(inputs: BertInputs & { labels?: Tensor | null }): TaskOutput {
     const out = this.bert.forward(inputs);
     const logits = this.classifier.forward(this.dropout.forward(out.lastHiddenState));
@@ -139,6 +145,8 @@ export class BertForQuestionAnswering extends BertTaskModel {
     this.initWeights();
   }
 
+  forward(inputs: BertInputs & { startPositions: Tensor; endPositions: Tensor }): WithLoss<QuestionAnsweringOutput>;
+  forward(inputs: BertInputs & { startPositions?: Tensor | null; endPositions?: Tensor | null }): QuestionAnsweringOutput;
   forward(inputs: BertInputs & { startPositions?: Tensor | null; endPositions?: Tensor | null }): QuestionAnsweringOutput {
     const out = this.bert.forward(inputs);
     const [start, end] = this.qaOutputs.forward(out.lastHiddenState).split(1, -1) as [Tensor, Tensor];

@@ -5,7 +5,7 @@ export { BertIntermediate, BertLayer, BertEncoder, BertPooler } from './layer.js
 export { BertOutput } from './output.js';
 export { BertPredictionHeadTransform, BertLMPredictionHead } from './heads.js';
 export { BertPreTrainedModel, type LoadReport, type FromPretrainedOptions } from './pretrained.js';
-export { BertModel, type BertInputs, type BertModelOutput } from './model.js';
+export { BertModel, type BertInputs, type BertModelOutput, type WithLoss } from './model.js';
 export { BertForPreTraining, type PreTrainingInputs, type PreTrainingOutput } from './for-pretraining.js';
 export { BertForMaskedLM, type MaskedLMInputs, type MaskedLMOutput } from './for-masked-lm.js';
 export {

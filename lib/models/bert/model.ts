@@ -24,6 +24,12 @@ export interface BertModelOutput {
   attentions?: Tensor[];
 }
 
+/**
+ * A head's output when its labels were given: the loss is then always computed, so the
+ * heads' forward overloads return this and `out.loss.backward()` type-checks as written.
+ */
+export type WithLoss<O extends { loss: Tensor | null }> = O & { loss: Tensor };
+
 const DTYPE_MIN: Record<string, number> = {
   float32: -3.4028234663852886e38,
   float64: -1.7976931348623157e308,
