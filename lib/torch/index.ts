@@ -41,6 +41,7 @@ export { autocast, getRngState, setRngState, type AutocastOptions } from './auto
 export * as autograd from './autograd.js';
 export * as cuda from './cuda.js';
 export * as functional from './functional.js';
+export * as linalg from './linalg.js';
 
 export const float32 = 'float32';
 export const float64 = 'float64';
@@ -90,6 +91,7 @@ export const rsqrt = method('rsqrt');
 export const abs = method('abs');
 export const tanh = method('tanh');
 export const sigmoid = method('sigmoid');
+export const silu = method('silu');
 export const relu = method('relu');
 export const gelu = method('gelu');
 export const erf = method('erf');

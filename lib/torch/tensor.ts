@@ -43,6 +43,7 @@ const op = atenOps({
   abs: 'aten::abs',
   tanh: 'aten::tanh',
   sigmoid: 'aten::sigmoid',
+  silu: 'aten::silu',
   relu: 'aten::relu',
   gelu: 'aten::gelu',
   erf: 'aten::erf',
@@ -617,6 +618,11 @@ export class Tensor implements Scoped {
 
   relu(): Tensor {
     return Tensor.wrap(callOp(op.relu, this.handle));
+  }
+
+  /** x · sigmoid(x) (also called swish). */
+  silu(): Tensor {
+    return Tensor.wrap(callOp(op.silu, this.handle));
   }
 
   /** GELU: exact (erf) by default, or the tanh approximation. */
