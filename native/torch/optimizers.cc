@@ -160,7 +160,9 @@ double clipGradNorm(const std::vector<at::Tensor>& grads, double maxNorm, double
   }
   at::NoGradGuard noGrad;
   const double clipCoef = maxNorm / (total + 1e-6);
-  if (clipCoef < 1.0) {
+  // Written so that a NaN norm scales too (NaN < 1 is false): PyTorch's clamp keeps the NaN
+  // and every gradient becomes NaN, so a diverged step shows in all of them, not just one.
+  if (!(clipCoef >= 1.0)) {
     for (const at::Tensor& g : grads) const_cast<at::Tensor&>(g).mul_(clipCoef);
   }
   return total;

@@ -172,3 +172,17 @@ t.test('clipGradNorm_ matches torch.nn.utils.clip_grad_norm_', { skip }, async (
   }
   t.throws(() => optim.clipGradNorm_(ps, -1), RangeError);
 });
+
+t.test('clipGradNorm_ with a NaN gradient makes every gradient NaN, as PyTorch does', async (t) => {
+  // PyTorch: clip_coef = max_norm / (nan + 1e-6) = nan, clamped to at most 1 (still nan),
+  // multiplied into every gradient. A diverged step then shows in all of them.
+  const ps = [torch.zeros([2], { requiresGrad: true }), torch.zeros([2], { requiresGrad: true })];
+  ps[0]!.grad = torch.tensor([1, NaN]);
+  ps[1]!.grad = torch.tensor([3, 4]);
+  t.ok(Number.isNaN(optim.clipGradNorm_(ps, 1)));
+  t.ok((ps[1]!.grad.toArray() as number[]).every(Number.isNaN), 'the finite gradient is NaN too');
+  ps[0]!.grad = torch.tensor([1, 0]);
+  ps[1]!.grad = torch.tensor([0, 0]);
+  t.equal(optim.clipGradNorm_(ps, 5), 1);
+  t.same(ps[0]!.grad.toArray(), [1, 0], 'a norm under the limit leaves gradients alone');
+});
