@@ -107,13 +107,26 @@ export class BertTokenizer {
     return new BertTokenizer(tokenizer, options.lowercase ?? json.normalizer?.lowercase ?? true, options.modelMaxLength ?? 512);
   }
 
-  /** A model folder: tokenizer.json if present, else vocab.txt with tokenizer_config.json's casing. */
+  /**
+   * A model folder: tokenizer.json if present, else vocab.txt with tokenizer_config.json's
+   * normalisation (do_lower_case, strip_accents, tokenize_chinese_chars), as transformers reads them.
+   */
   static fromPretrained(dir: string): BertTokenizer {
     const configPath = join(dir, 'tokenizer_config.json');
-    const config = existsSync(configPath) ? (JSON.parse(readFileSync(configPath, 'utf8')) as { do_lower_case?: boolean; model_max_length?: number }) : {};
+    const config = existsSync(configPath)
+      ? (JSON.parse(readFileSync(configPath, 'utf8')) as { do_lower_case?: boolean; strip_accents?: boolean | null; tokenize_chinese_chars?: boolean; model_max_length?: number })
+      : {};
     const modelMaxLength = typeof config.model_max_length === 'number' && config.model_max_length < 1e9 ? config.model_max_length : 512;
     if (existsSync(join(dir, 'tokenizer.json'))) return BertTokenizer.fromFile(join(dir, 'tokenizer.json'), { modelMaxLength, lowercase: config.do_lower_case });
-    if (existsSync(join(dir, 'vocab.txt'))) return BertTokenizer.fromVocabFile(join(dir, 'vocab.txt'), { lowercase: config.do_lower_case ?? true, modelMaxLength });
+    if (existsSync(join(dir, 'vocab.txt'))) {
+      return BertTokenizer.fromVocabFile(join(dir, 'vocab.txt'), {
+        lowercase: config.do_lower_case ?? true,
+        // null (transformers' default) means: strip accents exactly when lowercasing.
+        ...(typeof config.strip_accents === 'boolean' ? { stripAccents: config.strip_accents } : {}),
+        ...(typeof config.tokenize_chinese_chars === 'boolean' ? { handleChineseChars: config.tokenize_chinese_chars } : {}),
+        modelMaxLength,
+      });
+    }
     throw new Error(`tokenizer folder ${dir} has neither tokenizer.json nor vocab.txt`);
   }
 

@@ -131,3 +131,20 @@ t.test('bad vocabularies and folders are clear errors', async (t) => {
   await t.rejects(tok.encode(42 as unknown as string), /text must be a string/);
   await t.rejects(tok.encode('a', null, { maxLength: 0 }), /maxLength must be an integer of at least 4/);
 });
+
+t.test('a vocab.txt folder takes strip_accents and tokenize_chinese_chars from tokenizer_config.json', async (t) => {
+  const folder = join(dir, 'normalisation');
+  mkdirSync(folder, { recursive: true });
+  const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'cafe', 'café', '中', '文', '##文'];
+  writeFileSync(join(folder, 'vocab.txt'), `${vocab.join('\n')}\n`);
+  const ids = async (config: object, text: string) => {
+    writeFileSync(join(folder, 'tokenizer_config.json'), JSON.stringify(config));
+    return (await BertTokenizer.fromPretrained(folder).encode(text)).ids;
+  };
+  t.same(await ids({ do_lower_case: true }, 'Café'), [2, 5, 3], 'uncased strips accents by default (strip_accents null)');
+  t.same(await ids({ do_lower_case: true, strip_accents: null }, 'Café'), [2, 5, 3]);
+  t.same(await ids({ do_lower_case: true, strip_accents: false }, 'Café'), [2, 6, 3], 'strip_accents: false keeps é');
+  t.same(await ids({ do_lower_case: false, strip_accents: true }, 'café'), [2, 5, 3], 'strip_accents: true strips when cased');
+  t.same(await ids({}, '中文'), [2, 7, 8, 3], 'each CJK character is a word by default');
+  t.same(await ids({ tokenize_chinese_chars: false }, '中文'), [2, 7, 9, 3], 'tokenize_chinese_chars: false keeps 中文 one word: 中 ##文');
+});
