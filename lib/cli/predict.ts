@@ -7,7 +7,7 @@ import { BertTokenizer } from '../data/tokenizer.js';
 import { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
 import { BertForSequenceClassification } from '../models/bert/for-tasks.js';
 import { folderArchitecture } from '../inference/evaluate-folder.js';
-import { classify, fillMasks } from '../inference/predictions.js';
+import { classify, fillMasks, type ClassPrediction, type ScoreFunction } from '../inference/predictions.js';
 import { integer, parseCommand, required, UsageError } from './args.js';
 
 const HELP = `Usage: plm-torch predict --model DIR --text TEXT... [--text-pair TEXT] [--top K] [--json]
@@ -18,6 +18,8 @@ model (a text with [MASK]) prints the top K tokens for each [MASK].
   --model DIR       a model folder with its tokenizer
   --text TEXT       a text; repeat for more
   --text-pair TEXT  a second segment for every text (pair classification)
+  --scores FN       softmax, sigmoid or none (raw logits, for regression); default as
+                    transformers: sigmoid for multi-label or one output, else softmax
   --top K           fillers per [MASK] (default 5)
   --json            print JSON lines
 `;
@@ -29,6 +31,7 @@ export async function predict(args: string[]): Promise<number> {
       model: { type: 'string' },
       text: { type: 'string', multiple: true },
       'text-pair': { type: 'string' },
+      scores: { type: 'string' },
       top: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
@@ -39,12 +42,15 @@ export async function predict(args: string[]): Promise<number> {
   const dir = required(values.model, '--model');
   const texts = required(values.text, '--text');
   if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--model: ${dir} is not a model folder (no config.json)`);
+  const scores = values.scores as ScoreFunction | undefined;
+  if (scores !== undefined && !['softmax', 'sigmoid', 'none'].includes(scores)) throw new UsageError(`--scores must be softmax, sigmoid or none, got '${scores}'`);
   const architecture = folderArchitecture(dir);
   const tokenizer = BertTokenizer.fromPretrained(dir);
   let lines: string[];
   if (architecture === 'BertForSequenceClassification') {
-    const predictions = await classify(await BertForSequenceClassification.fromPretrained(dir), tokenizer, texts, { textPair: values['text-pair'] ?? null });
-    lines = predictions.map((p) => (values.json ? JSON.stringify(p) : `${p.label}\t${(p.scores[p.label]! * 100).toFixed(1)}%\t${p.text}`));
+    const predictions = await classify(await BertForSequenceClassification.fromPretrained(dir), tokenizer, texts, { textPair: values['text-pair'] ?? null, functionToApply: scores });
+    const shown = (p: ClassPrediction) => (scores === 'none' ? p.scores[p.label]!.toPrecision(4) : `${(p.scores[p.label]! * 100).toFixed(1)}%`);
+    lines = predictions.map((p) => (values.json ? JSON.stringify(p) : `${p.label}\t${shown(p)}\t${p.text}`));
   } else {
     const unmasked = texts.find((text) => !text.includes('[MASK]'));
     if (unmasked !== undefined) throw new UsageError(`"${unmasked}" has no [MASK] to fill, and ${dir} is not a sequence classifier`);

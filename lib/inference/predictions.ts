@@ -2,6 +2,7 @@
 // masked language model's best fillers for each [MASK]. Used by `plm-torch predict` and by
 // ModelWorker, which runs them off the main thread.
 import type { BertTokenizer } from '../data/tokenizer.js';
+import type { BertConfig } from '../models/bert/config.js';
 import type { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
 import type { BertForSequenceClassification } from '../models/bert/for-tasks.js';
 import { noGrad } from '../torch/autograd.js';
@@ -10,9 +11,21 @@ import { tidy } from '../torch/scope.js';
 
 export interface ClassPrediction {
   text: string;
+  /** The label with the highest score. */
   label: string;
-  /** Probability of every label, by name. */
+  /** Every label's score, by name: probabilities under softmax or sigmoid, raw logits under 'none'. */
   scores: Record<string, number>;
+}
+
+/** What turns a classifier's logits into scores, as transformers' text-classification pipeline. */
+export type ScoreFunction = 'softmax' | 'sigmoid' | 'none';
+
+/**
+ * transformers' rule: sigmoid for a multi-label classifier or a single output (each label
+ * independent), softmax otherwise. A regression model wants 'none' (the predicted value).
+ */
+export function defaultScoreFunction(config: BertConfig): ScoreFunction {
+  return config.fields.problem_type === 'multi_label_classification' || config.numLabels === 1 ? 'sigmoid' : 'softmax';
 }
 
 export interface MaskFill {
@@ -30,15 +43,21 @@ export async function classify(
   model: BertForSequenceClassification,
   tokenizer: BertTokenizer,
   texts: readonly string[],
-  options: { textPair?: string | null; maxLength?: number } = {},
+  options: { textPair?: string | null; maxLength?: number; functionToApply?: ScoreFunction } = {},
 ): Promise<ClassPrediction[]> {
   model.eval();
   const id2label = model.config.fields.id2label;
+  const score = options.functionToApply ?? defaultScoreFunction(model.config);
+  if (!['softmax', 'sigmoid', 'none'].includes(score)) throw new RangeError(`functionToApply must be 'softmax', 'sigmoid' or 'none', got ${JSON.stringify(score)}`);
   const results: ClassPrediction[] = [];
   for (const text of texts) {
     const e = await tokenizer.encode(text, options.textPair ?? null, { maxLength: options.maxLength ?? 512 });
     const probs = noGrad(() =>
-      tidy(() => model.forward({ inputIds: tensor([e.ids], { dtype: 'int64' }), tokenTypeIds: tensor([e.typeIds], { dtype: 'int64' }) }).logits.softmax(-1).toArray() as number[][]),
+      tidy(() => {
+        const logits = model.forward({ inputIds: tensor([e.ids], { dtype: 'int64' }), tokenTypeIds: tensor([e.typeIds], { dtype: 'int64' }) }).logits.float();
+        const scores = score === 'softmax' ? logits.softmax(-1) : score === 'sigmoid' ? logits.sigmoid() : logits;
+        return scores.toArray() as number[][];
+      }),
     )[0]!;
     const best = probs.indexOf(Math.max(...probs));
     results.push({ text, label: id2label[String(best)] ?? String(best), scores: Object.fromEntries(probs.map((p, i) => [id2label[String(i)] ?? String(i), p])) });

@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 
 import type { EvaluationSource } from '../inference/evaluate-folder.js';
-import type { ClassPrediction, MaskPrediction } from '../inference/predictions.js';
+import type { ClassPrediction, MaskPrediction, ScoreFunction } from '../inference/predictions.js';
 import type { ClassificationMetrics, PretrainingMetrics } from '../train/evaluate.js';
 import type { ModelRequest, ModelResponse } from './model-entry.js';
 
@@ -64,10 +64,10 @@ export class ModelWorker {
     });
   }
 
-  /** A classifier's labels and probabilities for the texts. */
-  classify(texts: readonly string[], options: { textPair?: string | null } = {}): Promise<ClassPrediction[]> {
+  /** A classifier's labels and scores for the texts (scores as `inference.classify`). */
+  classify(texts: readonly string[], options: { textPair?: string | null; functionToApply?: ScoreFunction } = {}): Promise<ClassPrediction[]> {
     if (this.architecture !== 'BertForSequenceClassification') return Promise.reject(new Error(`${this.dir} is a ${this.architecture}, not a sequence classifier; use fillMasks()`));
-    return this.#request({ type: 'predict', texts: [...texts], textPair: options.textPair ?? null });
+    return this.#request({ type: 'predict', texts: [...texts], textPair: options.textPair ?? null, functionToApply: options.functionToApply });
   }
 
   /** A masked language model's top fillers for every [MASK] of each text. */

@@ -92,7 +92,10 @@ export class BertForSequenceClassification extends BertTaskModel {
     const labels = inputs.labels;
     if (labels) {
       const n = this.config.numLabels;
-      switch (this.problemType(labels)) {
+      const problemType = this.problemType(labels);
+      // Remembered, as transformers does, so a saved model (and its predictions) keep it.
+      (this.config.fields as { problem_type: ProblemType | null }).problem_type = problemType;
+      switch (problemType) {
         case 'regression':
           loss = n === 1 ? mseLoss(logits.squeeze(), labels.squeeze().to({ dtype: logits.dtype })) : mseLoss(logits, labels.to({ dtype: logits.dtype }));
           break;
