@@ -64,7 +64,7 @@ export async function adapt(args: string[]): Promise<number> {
   if (nproc > 1 && !isRankProcess()) return launchLocal('adapt', args, nproc);
   const tokenizer = BertTokenizer.fromPretrained(from);
   manualSeed(seed);
-  const model = values.nsp ? await BertForPreTraining.fromPretrained(from) : await BertForMaskedLM.fromPretrained(from);
+  const model = values.nsp ? await BertForPreTraining.fromPretrained(from, { dtype: 'float32' }) : await BertForMaskedLM.fromPretrained(from, { dtype: 'float32' });
   if (model.loadReport!.missingKeys.length > 0 && !values.quiet) {
     process.stderr.write(`note: ${from} lacks ${model.loadReport!.missingKeys.length} weight(s) of this head, initialised fresh: ${model.loadReport!.missingKeys.join(', ')}\n`);
   }

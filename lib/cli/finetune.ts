@@ -78,7 +78,11 @@ export async function finetune(args: string[]): Promise<number> {
   manualSeed(seed);
   const id2label = Object.fromEntries(labels.map((l, i) => [String(i), String(l)]));
   const label2id = Object.fromEntries(labels.map((l, i) => [String(l), i]));
-  const model = await BertForSequenceClassification.fromPretrained(from, { config: { id2label, label2id, problem_type: 'single_label_classification' } });
+  const model = await BertForSequenceClassification.fromPretrained(from, {
+    // float32 master weights whatever the folder holds; --bf16 trains under autocast.
+    dtype: 'float32',
+    config: { id2label, label2id, problem_type: 'single_label_classification' },
+  });
   const batches = new ClassificationBatches(train, batchSize, seed);
   const steps = epochs * batches.epochLength;
   const evaluate = () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { bert, optim, torch } from '../../lib/index.js';
+import { activation } from '../../lib/models/bert/activation.js';
 import { maxAbsDiff } from '../helpers/numeric.js';
 import { missingPython, runPython } from '../helpers/python.js';
 
@@ -252,7 +253,8 @@ t.test('bad input and bad configs are clear errors', async (t) => {
   t.throws(() => model.forward({ inputIds: torch.tensor([[1, 2]]) }), /inputIds must be int64 or int32, got float32/);
   t.throws(() => model.forward({ inputIds: i64([1, 2]) }), /inputIds must have shape \(batch, length\)/);
   t.throws(() => new bert.BertConfig({ hidden_size: 30, num_attention_heads: 4 }), /hidden size \(30\) is not a multiple of the number of attention heads \(4\)/);
-  t.throws(() => new bert.BertConfig({ hidden_act: 'swish' as 'gelu' }), /hidden_act "swish" is not supported/);
+  t.throws(() => new bert.BertConfig({ hidden_act: 'frobnicate' as 'gelu' }), /hidden_act "frobnicate" is not supported/);
+  t.throws(() => new bert.BertConfig({ tie_word_embeddings: 'no' as unknown as boolean }), /tie_word_embeddings must be true or false, got "no"/);
   t.throws(() => new bert.BertConfig({ position_embedding_type: 'relative_key' as 'absolute' }), /position_embedding_type "relative_key" is not supported/);
   t.throws(() => bert.BertConfig.fromJSON({ model_type: 'roberta' }), /model_type "roberta", not 'bert'/);
   const mlm = new bert.BertForMaskedLM(new bert.BertConfig(CONFIG));
@@ -307,4 +309,23 @@ t.test('given labels, every head is typed (and shown) to return a loss; without,
   // @ts-expect-error without labels a head's loss may be null
   const none: torch.Tensor = new bert.BertForSequenceClassification(config).forward({ inputIds }).loss;
   t.equal(none, null);
+});
+
+t.test('every hidden_act a BERT config may name computes what transformers\' ACT2FN computes', { skip }, async (t) => {
+  const xs = [-6, -2.5, -1, -0.3, 0, 0.2, 0.9, 1.7, 3, 8];
+  const names = ['gelu', 'gelu_new', 'gelu_pytorch_tanh', 'gelu_fast', 'quick_gelu', 'relu', 'silu', 'swish', 'tanh'] as const;
+  const theirs = runPython<Record<string, number[]>>(
+    `
+import torch
+from transformers.activations import ACT2FN
+x = torch.tensor(inp['xs'], dtype=torch.float64)
+out({n: ACT2FN[n](x).tolist() for n in inp['names']})
+`,
+    { xs, names },
+  );
+  for (const name of names) {
+    t.doesNotThrow(() => new bert.BertConfig({ ...CONFIG, hidden_act: name }));
+    const ours = activation(name)(torch.tensor(xs, { dtype: 'float64' })).toArray() as number[];
+    t.ok(maxAbsDiff(ours, theirs[name]!) < 1e-10, `${name}: ${maxAbsDiff(ours, theirs[name]!).toExponential(1)}`);
+  }
 });

@@ -1,7 +1,7 @@
 // BertConfig: every field of Hugging Face's BERT config.json, defaults of bert-base-uncased.
 // Fields this library does not know are kept and written back unchanged.
 
-export type HiddenAct = 'gelu' | 'gelu_new' | 'gelu_pytorch_tanh' | 'relu' | 'tanh';
+export type HiddenAct = 'gelu' | 'gelu_new' | 'gelu_pytorch_tanh' | 'gelu_fast' | 'quick_gelu' | 'relu' | 'silu' | 'swish' | 'tanh';
 export type ProblemType = 'regression' | 'single_label_classification' | 'multi_label_classification';
 
 export interface BertConfigFields {
@@ -27,6 +27,8 @@ export interface BertConfigFields {
   id2label: Record<string, string>;
   label2id: Record<string, number>;
   problem_type: ProblemType | null;
+  /** The MLM decoder shares the word embeddings' weight (true, BERT's default) or has its own. */
+  tie_word_embeddings: boolean;
   model_type: 'bert';
   /** 'sdpa' (libtorch's fused attention) or 'eager' (the explicit formula); not written to files. */
   attn_implementation: 'sdpa' | 'eager';
@@ -55,11 +57,12 @@ const DEFAULTS: BertConfigFields = {
   id2label: { '0': 'LABEL_0', '1': 'LABEL_1' },
   label2id: { LABEL_0: 0, LABEL_1: 1 },
   problem_type: null,
+  tie_word_embeddings: true,
   model_type: 'bert',
   attn_implementation: 'sdpa',
 };
 
-const HIDDEN_ACTS: readonly string[] = ['gelu', 'gelu_new', 'gelu_pytorch_tanh', 'relu', 'tanh'];
+const HIDDEN_ACTS: readonly string[] = ['gelu', 'gelu_new', 'gelu_pytorch_tanh', 'gelu_fast', 'quick_gelu', 'relu', 'silu', 'swish', 'tanh'];
 
 /** Sizes by name, for `--model tiny|mini|small|base` and tests. */
 export const PRESETS: Record<string, Partial<BertConfigFields>> = {
@@ -119,6 +122,7 @@ export class BertConfig {
     if (!Number.isInteger(f.pad_token_id) || f.pad_token_id < 0 || f.pad_token_id >= f.vocab_size) {
       throw new RangeError(`BertConfig: pad_token_id ${f.pad_token_id} is outside the vocabulary of ${f.vocab_size}`);
     }
+    if (typeof f.tie_word_embeddings !== 'boolean') throw new RangeError(`BertConfig: tie_word_embeddings must be true or false, got ${JSON.stringify(f.tie_word_embeddings)}`);
     if (!['sdpa', 'eager'].includes(f.attn_implementation)) throw new RangeError(`BertConfig: attn_implementation must be 'sdpa' or 'eager'`);
   }
 

@@ -26,10 +26,15 @@ export class BertPredictionHeadTransform extends Module {
   }
 }
 
-/** The MLM head: transform, then the decoder tied to the word embeddings plus its own bias. */
+/**
+ * The MLM head: transform, then the decoder. Tied (BERT's default), the decoder's weight is
+ * the word embeddings and its bias is this head's `bias`; with tie_word_embeddings: false the
+ * decoder has a weight and a bias of its own and `bias` goes unused, as in transformers 5.
+ */
 export class BertLMPredictionHead extends Module {
   readonly transform: BertPredictionHeadTransform;
   readonly decoder: Linear;
+  readonly tiedToEmbeddings: boolean;
 
   constructor(config: BertConfig, wordEmbeddings: Parameter) {
     super();
@@ -37,6 +42,8 @@ export class BertLMPredictionHead extends Module {
     this.transform = this.registerModule('transform', new BertPredictionHeadTransform(config));
     this.decoder = this.registerModule('decoder', new Linear(c.hidden_size, c.vocab_size, { bias: false }));
     this.registerParameter('bias', new Parameter(zeros([c.vocab_size])));
+    this.tiedToEmbeddings = c.tie_word_embeddings;
+    if (!this.tiedToEmbeddings) this.decoder.registerParameter('bias', new Parameter(zeros([c.vocab_size])));
     this.tie(wordEmbeddings);
   }
 
@@ -44,8 +51,9 @@ export class BertLMPredictionHead extends Module {
     return this.parameter('bias')!;
   }
 
-  /** Ties the decoder weight to the embeddings and its bias to `bias`, as transformers does. */
+  /** Ties the decoder's weight to the embeddings and its bias to `bias` (unless untied). */
   tie(wordEmbeddings: Parameter): void {
+    if (!this.tiedToEmbeddings) return;
     this.decoder.registerParameter('weight', wordEmbeddings);
     this.decoder.registerParameter('bias', this.bias);
   }
@@ -54,6 +62,14 @@ export class BertLMPredictionHead extends Module {
   setBias(bias: Parameter, wordEmbeddings: Parameter): void {
     this.registerParameter('bias', bias);
     this.tie(wordEmbeddings);
+  }
+
+  /** Replaces an untied decoder's weight and bias (vocabulary resizing). */
+  setDecoder(weight: Parameter, bias: Parameter): void {
+    if (this.tiedToEmbeddings) throw new Error('the decoder is tied to the word embeddings: resize those instead');
+    this.decoder.registerParameter('weight', weight);
+    this.decoder.registerParameter('bias', bias);
+    (this.decoder as { outFeatures: number }).outFeatures = weight.shape[0]!;
   }
 
   forward(hidden: Tensor): Tensor {

@@ -2,6 +2,7 @@
 // labels are given (NVIDIA's recipe), which gives the same loss for a fraction of the work.
 import type { Embedding } from '../../nn/embedding.js';
 import { zeros_ } from '../../nn/init.js';
+import { Parameter } from '../../nn/parameter.js';
 import { crossEntropy } from '../../torch/functional.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type { BertLMPredictionHead } from './heads.js';
@@ -34,7 +35,8 @@ export function mlmHead(head: BertLMPredictionHead, sequence: Tensor, labels: Te
 
 /**
  * A BERT with an MLM head (BertForPreTraining, BertForMaskedLM): the encoder under 'bert.',
- * the decoder tied to the word embeddings, and the head following vocabulary resizes.
+ * the decoder tied to the word embeddings (unless tie_word_embeddings is false), and the head
+ * following vocabulary resizes.
  */
 export abstract class BertWithMlmHead extends BertPreTrainedModel {
   abstract readonly bert: BertModel;
@@ -44,8 +46,9 @@ export abstract class BertWithMlmHead extends BertPreTrainedModel {
     return 'bert.';
   }
 
-  override get tiedKeys(): string[] {
-    return ['cls.predictions.decoder.weight', 'cls.predictions.decoder.bias'];
+  override get tiedWeights(): Record<string, string> {
+    if (!this.lmHead.tiedToEmbeddings) return {};
+    return { 'cls.predictions.decoder.weight': 'bert.embeddings.word_embeddings.weight', 'cls.predictions.decoder.bias': 'cls.predictions.bias' };
   }
 
   get wordEmbeddings(): Embedding {
@@ -60,7 +63,15 @@ export abstract class BertWithMlmHead extends BertPreTrainedModel {
     this.lmHead.tie(this.wordEmbeddings.weight);
   }
 
-  protected override resizeHeads(_old: number, n: number): void {
+  protected override resizeHeads(_old: number, n: number, meanResizing: boolean): void {
+    if (!this.lmHead.tiedToEmbeddings) {
+      // An untied decoder is an output embedding of its own: resized the same way, its new
+      // bias entries at the old ones' mean under mean resizing, as transformers does.
+      const decoder = this.lmHead.decoder;
+      const weight = this.resizedRows(decoder.weight, n, meanResizing);
+      this.lmHead.setDecoder(new Parameter(weight), BertPreTrainedModel.resizedBias(decoder.bias!, n, meanResizing));
+      weight.dispose();
+    }
     this.lmHead.setBias(BertPreTrainedModel.resizedBias(this.lmHead.bias, n), this.wordEmbeddings.weight);
   }
 }

@@ -9,9 +9,11 @@ import { Parameter } from '../../nn/parameter.js';
 import { normal_, ones_, zeros_ } from '../../nn/init.js';
 import { loadCheckpointAsync, saveCheckpointAsync } from '../../io/hf-checkpoint.js';
 import { noGrad } from '../../torch/autograd.js';
-import { cat, zeros, empty } from '../../torch/creation.js';
+import { cat, zeros, empty, randn } from '../../torch/creation.js';
 import type { Device } from '../../torch/device.js';
-import type { DType } from '../../torch/dtype.js';
+import { isFloatingPoint, type DType } from '../../torch/dtype.js';
+import { choleskyEx } from '../../torch/linalg.js';
+import { tidy } from '../../torch/scope.js';
 import type { Tensor } from '../../torch/tensor.js';
 import { BertConfig, type BertConfigFields } from './config.js';
 
@@ -26,7 +28,12 @@ export interface LoadReport {
 
 export interface FromPretrainedOptions {
   device?: Device;
-  dtype?: DType;
+  /**
+   * The parameters' dtype. By default the folder's own ('auto', as transformers 5 loads): a
+   * bfloat16 checkpoint gives a bfloat16 model. Pass 'float32' to train full-precision master
+   * weights (with autocast for bfloat16 speed), as the plm-torch command does.
+   */
+  dtype?: DType | 'auto';
   /** Config fields to change, such as { num_labels: 3 } for a new classification head. */
   config?: Partial<BertConfigFields> & { num_labels?: number };
 }
@@ -50,9 +57,12 @@ export abstract class BertPreTrainedModel extends Module {
     return '';
   }
 
-  /** State-dict keys that alias another parameter and are left out of saved files. */
-  get tiedKeys(): string[] {
-    return [];
+  /**
+   * State-dict keys that alias another parameter (alias → owner): left out of saved files, and
+   * on load the owner's weights win, as in transformers.
+   */
+  get tiedWeights(): Record<string, string> {
+    return {};
   }
 
   /** transformers' _init_weights over every submodule. */
@@ -94,48 +104,60 @@ export abstract class BertPreTrainedModel extends Module {
   protected retie(): void {}
 
   /**
-   * Grows (or shrinks) the vocabulary to n tokens: existing rows are kept, new rows
-   * initialised as transformers does, and the MLM decoder stays tied.
+   * Grows (or shrinks) the vocabulary to n tokens: existing rows are kept, and the MLM decoder
+   * stays tied. New rows start, as in transformers 5, at the mean of the old rows (drawn from
+   * a normal with their mean and 1e-9 times their covariance), so a new domain word starts as
+   * an average word rather than as noise; `meanResizing: false` draws them from
+   * N(0, initializer_range) instead.
    */
-  resizeTokenEmbeddings(n: number): void {
+  resizeTokenEmbeddings(n: number, options: { meanResizing?: boolean } = {}): void {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`resizeTokenEmbeddings(): n must be a positive integer, got ${n}`);
+    const meanResizing = options.meanResizing ?? true;
     const embedding = this.wordEmbeddings;
-    const old = embedding.weight;
-    const [rows, dim] = old.shape as [number, number];
+    const rows = embedding.weight.shape[0]!;
     if (n === rows) return;
-    const weight = noGrad(() => {
-      const fresh = empty([n, dim], { dtype: old.dtype, device: old.device });
-      normal_(fresh, 0, this.config.fields.initializer_range);
-      const keep = Math.min(rows, n);
-      const target = fresh.narrow(0, 0, keep);
-      const source = old.narrow(0, 0, keep);
-      target.copy_(source).dispose();
-      target.dispose();
-      source.dispose();
-      return fresh;
-    });
+    const weight = this.resizedRows(embedding.weight, n, meanResizing);
     embedding.registerParameter('weight', new Parameter(weight));
     weight.dispose();
     (embedding as { numEmbeddings: number }).numEmbeddings = n;
     (this.config.fields as { vocab_size: number }).vocab_size = n;
-    this.resizeHeads(rows, n);
+    this.resizeHeads(rows, n, meanResizing);
     this.retie();
   }
 
-  /** Heads sized by the vocabulary (the MLM bias) follow a resize here. */
-  protected resizeHeads(_oldSize: number, _newSize: number): void {}
+  /** Heads sized by the vocabulary (the MLM bias, an untied decoder) follow a resize here. */
+  protected resizeHeads(_oldSize: number, _newSize: number, _meanResizing: boolean): void {}
 
-  /** Grows or shrinks a 1-D bias to n entries, new ones zero. */
-  protected static resizedBias(bias: Parameter, n: number): Parameter {
-    return noGrad(() => {
-      const old = bias.shape[0]!;
-      const kept = bias.narrow(0, 0, Math.min(old, n));
-      const grown = n > old ? cat([kept, zeros([n - old], { dtype: bias.dtype, device: bias.device })]) : kept.clone();
-      const p = new Parameter(grown);
-      kept.dispose();
-      grown.dispose();
-      return p;
-    });
+  /** An embedding matrix with n rows: the old rows kept, new ones initialised (see resizeTokenEmbeddings). */
+  protected resizedRows(old: Tensor, n: number, meanResizing: boolean): Tensor {
+    const [rows, dim] = old.shape as [number, number];
+    return noGrad(() =>
+      tidy(() => {
+        const fresh = empty([n, dim], { dtype: old.dtype, device: old.device });
+        const keep = Math.min(rows, n);
+        fresh.narrow(0, 0, keep).copy_(old.narrow(0, 0, keep));
+        if (n > rows) {
+          const added = fresh.narrow(0, rows, n - rows);
+          if (meanResizing) added.copy_(rowsNearTheMean(old, n - rows));
+          else normal_(added, 0, this.config.fields.initializer_range);
+        }
+        return fresh;
+      }),
+    );
+  }
+
+  /** Grows or shrinks a 1-D bias to n entries, new ones zero (or the old entries' mean). */
+  protected static resizedBias(bias: Parameter, n: number, atTheMean = false): Parameter {
+    return noGrad(() =>
+      tidy(() => {
+        const old = bias.shape[0]!;
+        const kept = bias.narrow(0, 0, Math.min(old, n));
+        if (n <= old) return new Parameter(kept.clone());
+        const added = zeros([n - old], { dtype: bias.dtype, device: bias.device });
+        if (atTheMean) added.add_(bias.float().mean().to({ dtype: bias.dtype }));
+        return new Parameter(cat([kept, added]));
+      }),
+    );
   }
 
   /**
@@ -153,9 +175,18 @@ export abstract class BertPreTrainedModel extends Module {
     let config = BertConfig.fromJSON(checkpoint.config);
     if (options.config) config = config.with(options.config);
     const model = new this(config);
+    const storedDtype = Object.values(checkpoint.stateDict).find((t) => isFloatingPoint(t.dtype))?.dtype;
     try {
       const mapped = mapPrefix(checkpoint.stateDict, model.basePrefix, Object.keys(model.stateDict()));
-      const tied = new Set(model.tiedKeys);
+      const tiedWeights = model.tiedWeights;
+      const tied = new Set(Object.keys(tiedWeights));
+      for (const [alias, owner] of Object.entries(tiedWeights)) {
+        // An alias is the owner's tensor: a folder holding both (older transformers wrote
+        // both) loads the owner's, and a folder holding only the alias fills the owner.
+        if (!(alias in mapped.stateDict)) continue;
+        if (!(owner in mapped.stateDict)) mapped.stateDict[owner] = mapped.stateDict[alias]!;
+        delete mapped.stateDict[alias];
+      }
       const result = model.loadStateDict(mapped.stateDict, { strict: false, ignoreUnexpected: IGNORED_ON_LOAD });
       model.loadReport = {
         missingKeys: result.missingKeys.filter((k) => !tied.has(k)),
@@ -168,16 +199,23 @@ export abstract class BertPreTrainedModel extends Module {
     } finally {
       for (const t of Object.values(checkpoint.stateDict)) t.dispose();
     }
-    if (options.device || options.dtype) model.to({ device: options.device, dtype: options.dtype });
+    const dtype = options.dtype === undefined || options.dtype === 'auto' ? storedDtype : options.dtype;
+    if (options.device || (dtype && dtype !== 'float32')) model.to({ device: options.device, dtype });
     return model;
   }
 
-  /** Writes config.json (with `architectures`) and model.safetensors without tied duplicates. */
+  /**
+   * Writes config.json (with `architectures` and the weights' `dtype`) and model.safetensors
+   * without tied duplicates.
+   */
   async savePretrained(dir: string): Promise<void> {
-    const tied = new Set(this.tiedKeys);
+    const tied = new Set(Object.keys(this.tiedWeights));
     const stateDict: StateDict = {};
     for (const [k, v] of Object.entries(this.stateDict())) if (!tied.has(k)) stateDict[k] = v;
-    const config = { ...this.config.toJSON(), architectures: [this.constructor.name] };
+    const dtype = this.parameters().find((p) => isFloatingPoint(p.dtype))?.dtype ?? 'float32';
+    const config: Record<string, unknown> = { ...this.config.toJSON(), architectures: [this.constructor.name], dtype };
+    // transformers 4 wrote torch_dtype; a stale one must not contradict the weights.
+    if ('torch_dtype' in config) config.torch_dtype = dtype;
     await saveCheckpointAsync(dir, stateDict, config);
   }
 }
@@ -203,4 +241,23 @@ function mapPrefix(stateDict: Record<string, Tensor>, prefix: string, modelKeys:
     return { stateDict: mapped, dropped };
   }
   return { stateDict, dropped: [] };
+}
+
+/**
+ * `count` rows for new vocabulary entries, as transformers 5's mean resizing: samples of a
+ * normal with the old rows' mean and 1e-9 times their covariance (in float32), or the mean
+ * itself when that covariance is not positive definite.
+ */
+function rowsNearTheMean(old: Tensor, count: number): Tensor {
+  const weights = old.to({ dtype: 'float32' });
+  const [rows, dim] = weights.shape as [number, number];
+  const mean = weights.mean(0);
+  const centered = weights.sub(mean);
+  const covariance = centered.t().matmul(centered).div(rows).mul(1e-9);
+  const { L, info } = choleskyEx(covariance);
+  const positiveDefinite = info.item() === 0;
+  const sampled = positiveDefinite
+    ? randn([count, dim], { device: old.device }).matmul(L.t()).add(mean)
+    : mean.unsqueeze(0).expand([count, dim]);
+  return sampled.to({ dtype: old.dtype });
 }
