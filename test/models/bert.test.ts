@@ -329,3 +329,13 @@ out({n: ACT2FN[n](x).tolist() for n in inp['names']})
     t.ok(maxAbsDiff(ours, theirs[name]!) < 1e-10, `${name}: ${maxAbsDiff(ours, theirs[name]!).toExponential(1)}`);
   }
 });
+
+t.test('pad_token_id: null (accepted by transformers) means no padding row', async (t) => {
+  const config = bert.BertConfig.fromJSON({ ...CONFIG, pad_token_id: null });
+  t.equal(config.fields.pad_token_id, null);
+  const model = new bert.BertModel(config);
+  t.equal(model.embeddings.wordEmbeddings.paddingIdx, null);
+  t.ok((model.embeddings.wordEmbeddings.weight.select(0, 0).abs().sum().item() as number) > 0, 'row 0 is initialised like any other');
+  t.equal(config.toJSON().pad_token_id, null, 'and is written back as null');
+  t.throws(() => new bert.BertConfig({ ...CONFIG, pad_token_id: 99 }), /pad_token_id 99 is outside the vocabulary of 99/);
+});

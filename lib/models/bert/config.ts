@@ -17,7 +17,8 @@ export interface BertConfigFields {
   type_vocab_size: number;
   initializer_range: number;
   layer_norm_eps: number;
-  pad_token_id: number;
+  /** The padding id, whose embedding row starts at zero and gets no gradient; null for none. */
+  pad_token_id: number | null;
   position_embedding_type: 'absolute';
   use_cache: boolean;
   classifier_dropout: number | null;
@@ -119,7 +120,7 @@ export class BertConfig {
     }
     if (f.is_decoder || f.add_cross_attention) throw new RangeError('BertConfig: decoder BERT (is_decoder, add_cross_attention) is not supported');
     if (!(f.layer_norm_eps > 0)) throw new RangeError(`BertConfig: layer_norm_eps must be positive, got ${f.layer_norm_eps}`);
-    if (!Number.isInteger(f.pad_token_id) || f.pad_token_id < 0 || f.pad_token_id >= f.vocab_size) {
+    if (f.pad_token_id !== null && (!Number.isInteger(f.pad_token_id) || f.pad_token_id < 0 || f.pad_token_id >= f.vocab_size)) {
       throw new RangeError(`BertConfig: pad_token_id ${f.pad_token_id} is outside the vocabulary of ${f.vocab_size}`);
     }
     if (typeof f.tie_word_embeddings !== 'boolean') throw new RangeError(`BertConfig: tie_word_embeddings must be true or false, got ${JSON.stringify(f.tie_word_embeddings)}`);
