@@ -45,7 +45,9 @@ export class MlmCollator {
   readonly options: Required<Omit<MlmCollatorOptions, 'seed'>>;
   random: Random;
   readonly #special: Set<number>;
-  readonly #replaceable: number[];
+  /** Special ids inside the vocabulary, ascending: the ids a random replacement skips. */
+  readonly #specialSorted: number[];
+  readonly #replaceableCount: number;
 
   constructor(options: MlmCollatorOptions) {
     const o = {
@@ -66,7 +68,17 @@ export class MlmCollator {
     this.options = rest;
     this.random = new Random(seed ?? 0);
     this.#special = new Set([...o.specialIds, o.padId, o.maskId]);
-    this.#replaceable = Array.from({ length: o.vocabSize }, (_, i) => i).filter((i) => !this.#special.has(i));
+    // Counted, not listed: a list of every id would cost memory in the vocabulary's size.
+    this.#specialSorted = [...this.#special].filter((i) => i >= 0 && i < o.vocabSize).sort((a, b) => a - b);
+    this.#replaceableCount = o.vocabSize - this.#specialSorted.length;
+    if (this.#replaceableCount < 1 && o.randomReplaceProbability > 0) throw new RangeError('every id of the vocabulary is special: nothing to draw random replacements from');
+  }
+
+  /** The k-th id (from 0) that is not special. */
+  #replaceableId(k: number): number {
+    let id = k;
+    for (const special of this.#specialSorted) if (special <= id) id++;
+    return id;
   }
 
   /** Which positions to predict: each eligible token (or word) with maskProbability. */
@@ -106,7 +118,7 @@ export class MlmCollator {
       labels[i] = inputIds[i]!;
       const r = this.random.next();
       if (r < toMask) inputIds[i] = this.options.maskId;
-      else if (r < toMask + toRandom) inputIds[i] = this.#replaceable[this.random.int(this.#replaceable.length)]!;
+      else if (r < toMask + toRandom) inputIds[i] = this.#replaceableId(this.random.int(this.#replaceableCount));
     }
     return { inputIds, labels };
   }

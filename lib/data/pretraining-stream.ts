@@ -106,9 +106,20 @@ export class PretrainingStream {
   }
 
   next(): Example {
+    // Epochs passed without an example. A corpus that gives none (NSP needs documents of two
+    // sentences or more; a rank may get no documents) would otherwise loop here forever.
+    let emptyEpochs = 0;
     for (;;) {
       const order = this.#documentOrder(this.#position.epoch);
       if (this.#position.cursor >= order.length) {
+        if (++emptyEpochs > 3) {
+          const { rank, worldSize, mode } = this.options;
+          const share = worldSize > 1 ? ` (rank ${rank} of ${worldSize} reads ${order.length} of its ${this.corpus.documentCount} documents)` : '';
+          throw new Error(
+            `the corpus gives no '${mode}' training examples in three passes over it${share}: ` +
+              (mode === 'nsp' ? 'next-sentence pairs need two lines in a document, or two documents (a blank line ends one); MLM-only training (packed) takes any text' : 'its documents hold no tokens'),
+          );
+        }
         this.#position = { epoch: this.#position.epoch + 1, cursor: 0, offset: 0 };
         continue;
       }

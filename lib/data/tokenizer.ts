@@ -70,7 +70,8 @@ export class BertTokenizer {
 
   /** A BERT tokenizer over a vocabulary (tokens in id order), with BERT's normaliser, pre-tokenizer and [CLS]/[SEP] template. */
   static fromVocab(vocab: readonly string[], options: BertTokenizerOptions = {}): BertTokenizer {
-    const map: Record<string, number> = {};
+    // No prototype: tokens such as 'constructor' or '__proto__' are ordinary keys.
+    const map = Object.create(null) as Record<string, number>;
     vocab.forEach((token, id) => {
       if (token in map) throw new Error(`the vocabulary lists ${JSON.stringify(token)} twice (ids ${map[token]} and ${id})`);
       map[token] = id;

@@ -2,6 +2,7 @@
 // eligible ops in the lower precision and keeps the rest (and the weights) in float32.
 import { native } from '../native.js';
 import { dtypeCode, dtypeName, type DType } from './dtype.js';
+import { refuseAsync } from './synchronous-only.js';
 import { Tensor, handleOf } from './tensor.js';
 
 export interface AutocastOptions {
@@ -20,7 +21,7 @@ export function autocast<T>(options: AutocastOptions, fn: () => T): T {
   const [wasEnabled, previousDtype] = native.setAutocast(device, options.enabled ?? true, dtypeCode(dtype));
   try {
     const result = fn();
-    if (result instanceof Promise) throw new TypeError('autocast(options, fn): fn returned a Promise; autocast cannot span an await');
+    refuseAsync(result, 'autocast(options, fn): fn returned a Promise; autocast cannot span an await');
     return result;
   } finally {
     native.setAutocast(device, wasEnabled, dtypeCode(dtypeName(previousDtype)));

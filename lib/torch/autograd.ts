@@ -1,19 +1,14 @@
 // Grad mode and autograd.grad. Grad mode is per thread in libtorch, so each worker has its own.
 import { native } from '../native.js';
+import { refuseAsync } from './synchronous-only.js';
 import { Tensor, handleOf } from './tensor.js';
-
-function rejectPromise(result: unknown, fn: string): void {
-  if (result instanceof Promise) {
-    throw new TypeError(`${fn}(fn): fn returned a Promise; grad mode cannot span an await`);
-  }
-}
 
 function withGradMode<T>(enabled: boolean, fn: () => T, name: string): T {
   if (typeof fn !== 'function') throw new TypeError(`${name}(fn): fn must be a function`);
   const previous = native.setGradEnabled(enabled);
   try {
     const result = fn();
-    rejectPromise(result, name);
+    refuseAsync(result, `${name}(fn): fn returned a Promise; grad mode cannot span an await`);
     return result;
   } finally {
     native.setGradEnabled(previous);

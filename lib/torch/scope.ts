@@ -1,6 +1,7 @@
 // Memory scopes: tidy() frees what was made inside it; keep() exempts a tensor. The GC is
 // only a backstop for tensors that live outside every scope.
 import { native, type Handle } from '../native.js';
+import { refuseAsync } from './synchronous-only.js';
 
 /** What scopes need of a tensor; Tensor implements it. */
 export interface Scoped {
@@ -70,9 +71,7 @@ export function tidy<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
-    if (result instanceof Promise) {
-      throw new TypeError('tidy(fn): fn returned a Promise; scopes cannot span an await, so use dispose() there');
-    }
+    refuseAsync(result, 'tidy(fn): fn returned a Promise; scopes cannot span an await, so use dispose() there');
   } catch (err) {
     scopes.pop();
     for (const tensor of scope) if (!tensor.kept) native.dispose(tensor.handle);

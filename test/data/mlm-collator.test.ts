@@ -149,3 +149,15 @@ t.test('the generator: uniform enough and reproducible', async (t) => {
   t.same(Array.from({ length: 5 }, () => a.nextUint32()), Array.from({ length: 5 }, () => b.nextUint32()));
   t.not(new Random(1).nextUint32(), new Random(2).nextUint32());
 });
+
+t.test('random replacements skip special ids without listing the vocabulary (a huge vocabSize costs nothing)', async (t) => {
+  const huge = new MlmCollator({ ...options, vocabSize: 2 ** 31, seed: 3, maskProbability: 1, maskReplaceProbability: 0, randomReplaceProbability: 1 });
+  const batch = huge.collate([{ inputIds: [2, 7, 8, 9, 10, 11, 12, 3] }]);
+  const ids = (batch.inputIds.toArray() as number[][])[0]!;
+  t.ok(ids.slice(1, -1).every((id) => id >= 5 && id < 2 ** 31), 'replacements are non-special ids in range');
+  // A vocabulary of specials 0..4 plus ids 5 and 6: replacements can only be 5 or 6.
+  const tiny = new MlmCollator({ ...options, vocabSize: 7, seed: 4, maskProbability: 1, maskReplaceProbability: 0, randomReplaceProbability: 1 });
+  const drawn = new Set((tiny.collate([{ inputIds: Array.from({ length: 200 }, () => 5) }]).inputIds.toArray() as number[][])[0]);
+  t.same([...drawn].sort(), [5, 6]);
+  t.throws(() => new MlmCollator({ ...options, vocabSize: 5 }), /every id of the vocabulary is special/);
+});

@@ -159,3 +159,15 @@ t.test('a vocabulary above 65,536 tokens is stored as uint32 and round-trips', a
   t.ok(corpus.document(0)[0]!.includes(vocab.indexOf('zebra')), 'an id above 65,535 survives');
   corpus.close();
 });
+
+t.test('a corpus that gives no NSP pairs is an error naming why, not an endless loop', async (t) => {
+  const single = join(dir, 'single-lines.txt');
+  writeFileSync(single, 'one line only, in the only document.\n');
+  const out = join(dir, 'single-shards');
+  await prepareShards([single], tokenizer, out);
+  const corpus = new ShardedCorpus(out);
+  const nsp = new PretrainingStream(corpus, { mode: 'nsp', maxSeqLength: 32, clsId: tokenizer.clsId, sepId: tokenizer.sepId });
+  t.throws(() => nsp.next(), /no 'nsp' training examples in three passes/);
+  const packed = new PretrainingStream(corpus, { mode: 'packed', maxSeqLength: 32, clsId: tokenizer.clsId, sepId: tokenizer.sepId });
+  t.ok(packed.next().inputIds.length > 2, 'the same corpus serves MLM-only training');
+});

@@ -148,3 +148,10 @@ t.test('a vocab.txt folder takes strip_accents and tokenize_chinese_chars from t
   t.same(await ids({}, '中文'), [2, 7, 8, 3], 'each CJK character is a word by default');
   t.same(await ids({ tokenize_chinese_chars: false }, '中文'), [2, 7, 9, 3], 'tokenize_chinese_chars: false keeps 中文 one word: 中 ##文');
 });
+
+t.test('tokens named like Object.prototype members are ordinary tokens', async (t) => {
+  const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'constructor', 'tostring', '__proto__', 'hasownproperty', 'valueof'];
+  const tok = BertTokenizer.fromVocab(vocab);
+  t.same((await tok.encode('constructor toString valueOf hasOwnProperty')).ids, [2, 5, 6, 9, 8, 3]);
+  t.equal(tok.tokenToId('__proto__'), 7);
+});

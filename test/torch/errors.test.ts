@@ -88,3 +88,21 @@ for (const [name, call, ErrorType, message, code] of cases) {
     t.same(torch.tensor([1, 2]).add(1).toArray(), [2, 3], 'the process still computes');
   });
 }
+
+t.test('an async function refused by tidy, noGrad or autocast cannot crash the process when it rejects later', async (t) => {
+  // Node ends a process on an unhandled rejection, so this runs in a child of its own.
+  const { spawnSync } = await import('node:child_process');
+  const lib = new URL('../../lib/index.js', import.meta.url).href;
+  const code = `
+    const { torch } = await import(${JSON.stringify(lib)});
+    const later = async () => { await new Promise((r) => setTimeout(r, 5)); throw new Error('rejected later'); };
+    const refused = [];
+    for (const run of [() => torch.tidy(later), () => torch.noGrad(later), () => torch.autocast({}, later)]) {
+      try { run(); } catch (err) { refused.push(err.constructor.name); }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    console.log(JSON.stringify({ refused, sum: torch.tensor([1, 2]).sum().item() }));`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+  t.equal(child.status, 0, child.stderr);
+  t.same(JSON.parse(child.stdout), { refused: ['TypeError', 'TypeError', 'TypeError'], sum: 3 });
+});
