@@ -2,6 +2,7 @@
 // explicit options. Collectives work in place on CPU tensors and wait at most `timeout`, so a
 // rank that dies or hangs becomes an error on the others instead of a hang.
 import { native } from '../native.js';
+import { tensor } from '../torch/creation.js';
 import { Tensor } from '../torch/tensor.js';
 
 export interface ProcessGroupOptions {
@@ -52,7 +53,9 @@ export class ProcessGroup {
     if (!Number.isInteger(this.worldSize) || this.worldSize < 1) throw new RangeError(`worldSize must be a positive integer, got ${this.worldSize}`);
     if (!Number.isInteger(this.rank) || this.rank < 0 || this.rank >= this.worldSize) throw new RangeError(`rank must be an integer in [0, ${this.worldSize}), got ${this.rank}`);
     if (!Number.isInteger(this.masterPort) || this.masterPort < 1 || this.masterPort > 65535) throw new RangeError(`masterPort must be a port number (1-65535), got ${this.masterPort}`);
-    if (!(this.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${this.timeoutMs}`);
+    if (!(Number.isInteger(this.timeoutMs) && this.timeoutMs >= 1 && this.timeoutMs <= 2 ** 31 - 1)) {
+      throw new RangeError(`timeoutMs must be a whole number of milliseconds from 1 to ${2 ** 31 - 1} (24.8 days), got ${this.timeoutMs}`);
+    }
     this.id = native.distInit({ rank: this.rank, worldSize: this.worldSize, masterAddr: this.masterAddr, masterPort: this.masterPort, timeoutMs: this.timeoutMs });
   }
 
@@ -61,19 +64,44 @@ export class ProcessGroup {
     return this.id;
   }
 
+  /**
+   * Checks that every rank passes the same number, dtypes and shapes of tensors (and the same
+   * op or root) before the collective itself. Gloo meeting different sizes aborts the process
+   * from its own thread, and some mismatches would pass silently; this costs one collective
+   * of three numbers, and a mismatch becomes an error on every rank.
+   */
+  #agree(what: string, tensors: readonly Tensor[], setting: string): void {
+    const id = this.#live(what);
+    if (this.worldSize === 1) return;
+    const described = tensors.map((t) => `${t.dtype}[${t.shape.join(', ')}]`);
+    const numel = tensors.reduce((n, t) => n + t.numel(), 0);
+    const mine = tensor([tensors.length, numel, fnv1a(`${setting}|${described.join(';')}`)], { dtype: 'int64' });
+    const all = native.distAllGather(id, mine.handle).map((h) => new Tensor(h));
+    const rows = all.map((t) => t.toArray() as number[]);
+    for (const t of [mine, ...all]) t.dispose();
+    if (rows.every((r) => r[0] === rows[0]![0] && r[1] === rows[0]![1] && r[2] === rows[0]![2])) return;
+    const ranks = rows.map((r, rank) => `rank ${rank}: ${r[0]} tensor(s), ${r[1]} elements`).join('; ');
+    throw new Error(`${what}(): the ranks passed different tensors or ${setting.split('=')[0]} (${ranks}; this rank, ${this.rank}: ${setting}, ${described.join(', ')})`);
+  }
+
   /** Reduces each tensor across the ranks, in place ('avg' is the sum divided by worldSize). */
   allReduce(tensors: Tensor | readonly Tensor[], op: ReduceOp = 'sum'): void {
-    native.distAllReduce(this.#live('allReduce'), (Array.isArray(tensors) ? tensors : [tensors]).map((t: Tensor) => t.handle), op);
+    const list = Array.isArray(tensors) ? tensors : [tensors as Tensor];
+    this.#agree('allReduce', list, `op=${op}`);
+    native.distAllReduce(this.id, list.map((t: Tensor) => t.handle), op);
   }
 
   /** Copies root's tensors into every rank's, in place. */
   broadcast(tensors: Tensor | readonly Tensor[], root = 0): void {
-    native.distBroadcast(this.#live('broadcast'), (Array.isArray(tensors) ? tensors : [tensors]).map((t: Tensor) => t.handle), root);
+    const list = Array.isArray(tensors) ? tensors : [tensors as Tensor];
+    this.#agree('broadcast', list, `root=${root}`);
+    native.distBroadcast(this.id, list.map((t: Tensor) => t.handle), root);
   }
 
-  /** Every rank's `tensor`, in rank order. */
+  /** Every rank's `tensor`, in rank order (the same dtype and shape on every rank). */
   allGather(tensor: Tensor): Tensor[] {
-    return native.distAllGather(this.#live('allGather'), tensor.handle).map((h) => new Tensor(h));
+    this.#agree('allGather', [tensor], 'gather=all');
+    return native.distAllGather(this.id, tensor.handle).map((h) => new Tensor(h));
   }
 
   /** Returns once every rank has called it. */
@@ -92,4 +120,11 @@ export class ProcessGroup {
 /** Joins the process group described by `options` or torchrun's environment. */
 export function initProcessGroup(options: ProcessGroupOptions = {}): ProcessGroup {
   return new ProcessGroup(options);
+}
+
+/** FNV-1a of a string, 32 bits: a short fingerprint that int64 carries exactly. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
 }

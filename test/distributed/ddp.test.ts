@@ -53,6 +53,20 @@ t.test('collectives across two processes', async (t) => {
   }
 });
 
+t.test('collectives the ranks disagree on are an error on every rank, never an abort, and the group lives on', async (t) => {
+  const exits = await group('mismatch', 2, join(dir, 'm'));
+  for (const [r, e] of exits.entries()) {
+    t.equal(e.code, 0, e.stderr);
+    const { errors, after } = JSON.parse(e.stdout) as { errors: string[]; after: number[] };
+    t.match(errors[0], /allGather\(\): the ranks passed different tensors .*rank 0: 1 tensor\(s\), 2 elements; rank 1: 1 tensor\(s\), 3 elements/, `rank ${r}: allGather of different lengths`);
+    t.match(errors[1], new RegExp(`allReduce\\(\\): .*this rank, ${r}: op=sum, ${r === 0 ? 'float32' : 'float64'}\\[2\\]`), 'different dtypes');
+    t.match(errors[2], /allReduce\(\): .*rank 0: 2 tensor\(s\), 4 elements; rank 1: 1 tensor\(s\), 2 elements/, 'different tensor counts');
+    t.match(errors[3], /allReduce\(\): the ranks passed different tensors or op/, 'different ops');
+    t.match(errors[4], /broadcast\(\): .*rank 0: 1 tensor\(s\), 2 elements; rank 1: 1 tensor\(s\), 4 elements/, 'different shapes');
+    t.same(after, [3], 'a matching collective still works');
+  }
+});
+
 for (const mode of ['train', 'accumulate']) {
   t.test(`DDP (${mode}): both ranks end equal, and equal to one process on the global batch`, async (t) => {
     const out = join(dir, mode);
