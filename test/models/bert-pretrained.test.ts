@@ -148,3 +148,9 @@ out({'added': m.bert.embeddings.word_embeddings.weight[99:].tolist()})
   const ours = model.bert.embeddings.wordEmbeddings.weight.narrow(0, 99, 5).toArray() as number[][];
   t.ok(maxAbsDiff(ours, r.added) < 2e-5, `largest difference ${maxAbsDiff(ours, r.added).toExponential(2)}`);
 });
+
+t.test('a folder whose tensors are not BERT\'s is an error, not a randomly initialised model', async (t) => {
+  const folder = join(root, 'not-bert');
+  io.saveCheckpoint(folder, { 'model.layer.0.weight': torch.zeros([2, 2]), 'epoch': torch.tensor([3]) }, { ...CONFIG, model_type: 'bert' });
+  await t.rejects(bert.BertForMaskedLM.fromPretrained(folder), /not-bert: none of the encoder's weights \(bert\.encoder\.layer\.0\.[a-z_.]+, …\) are in the folder, which holds 2 tensor\(s\) such as (epoch, model\.layer\.0\.weight|model\.layer\.0\.weight, epoch): not a BERT checkpoint/);
+});

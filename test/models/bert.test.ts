@@ -257,6 +257,11 @@ t.test('bad input and bad configs are clear errors', async (t) => {
   t.throws(() => new bert.BertConfig({ tie_word_embeddings: 'no' as unknown as boolean }), /tie_word_embeddings must be true or false, got "no"/);
   t.throws(() => new bert.BertConfig({ position_embedding_type: 'relative_key' as 'absolute' }), /position_embedding_type "relative_key" is not supported/);
   t.throws(() => bert.BertConfig.fromJSON({ model_type: 'roberta' }), /model_type "roberta", not 'bert'/);
+  t.throws(() => new bert.BertConfig({ problem_type: 'foo' as 'regression' }), /problem_type must be null or one of regression, single_label_classification, multi_label_classification, got "foo"/);
+  t.throws(() => bert.BertConfig.fromJSON({ id2label: null }), /id2label must be an object of id → label name, got null/);
+  t.throws(() => bert.BertConfig.fromJSON({ id2label: { 1: 'a', 2: 'b' } }), /id2label must number its labels 0 to n-1/);
+  t.throws(() => new bert.BertForQuestionAnswering(new bert.BertConfig({ ...CONFIG, num_labels: 1 })), /BertForQuestionAnswering needs num_labels 2 \(start and end logits\), got 1/);
+  t.throws(() => new bert.BertModel(new bert.BertConfig({ ...CONFIG, pad_token_id: 40 })).resizeTokenEmbeddings(40), /resizeTokenEmbeddings\(40\) would drop the padding token \(pad_token_id 40\)/);
   const mlm = new bert.BertForMaskedLM(new bert.BertConfig(CONFIG));
   t.throws(() => mlm.forward({ inputIds: i64([[1, 2]]), labels: i64([[1, 2, 3]]) }), /labels have shape \[1, 3\], the input \[1, 2\]/);
 });
@@ -303,7 +308,7 @@ t.test('given labels, every head is typed (and shown) to return a loss; without,
   const tagged: torch.Tensor = new bert.BertForTokenClassification(config).forward({ inputIds, labels: torch.zeros(inputIds.shape, { dtype: 'int64' }) }).loss;
   const nsp: torch.Tensor = new bert.BertForNextSentencePrediction(config).forward({ inputIds, labels: nextSentenceLabel }).loss;
   const positions = torch.tensor([1, 2, 3], { dtype: 'int64' });
-  const answered: torch.Tensor = new bert.BertForQuestionAnswering(config).forward({ inputIds, startPositions: positions, endPositions: positions }).loss;
+  const answered: torch.Tensor = new bert.BertForQuestionAnswering(new bert.BertConfig({ ...CONFIG, num_labels: 2 })).forward({ inputIds, startPositions: positions, endPositions: positions }).loss;
   for (const loss of [masked, classified, tagged, nsp, answered]) t.ok(Number.isFinite(loss.item() as number) && (loss.item() as number) > 0);
 
   // @ts-expect-error without labels a head's loss may be null

@@ -63,6 +63,7 @@ const DEFAULTS: BertConfigFields = {
   attn_implementation: 'sdpa',
 };
 
+const PROBLEM_TYPES: readonly string[] = ['regression', 'single_label_classification', 'multi_label_classification'];
 const HIDDEN_ACTS: readonly string[] = ['gelu', 'gelu_new', 'gelu_pytorch_tanh', 'gelu_fast', 'quick_gelu', 'relu', 'silu', 'swish', 'tanh'];
 
 /** Sizes by name, for `--model tiny|mini|small|base` and tests. */
@@ -122,6 +123,15 @@ export class BertConfig {
     if (!(f.layer_norm_eps > 0)) throw new RangeError(`BertConfig: layer_norm_eps must be positive, got ${f.layer_norm_eps}`);
     if (f.pad_token_id !== null && (!Number.isInteger(f.pad_token_id) || f.pad_token_id < 0 || f.pad_token_id >= f.vocab_size)) {
       throw new RangeError(`BertConfig: pad_token_id ${f.pad_token_id} is outside the vocabulary of ${f.vocab_size}`);
+    }
+    const labels = f.id2label as unknown;
+    if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) throw new RangeError(`BertConfig: id2label must be an object of id → label name, got ${JSON.stringify(labels)}`);
+    const ids = Object.keys(f.id2label);
+    if (ids.length === 0 || ids.some((id) => !(Number(id) >= 0 && Number(id) < ids.length && Number.isInteger(Number(id))))) {
+      throw new RangeError(`BertConfig: id2label must number its labels 0 to n-1, got ids ${JSON.stringify(ids)}`);
+    }
+    if (f.problem_type !== null && !PROBLEM_TYPES.includes(f.problem_type)) {
+      throw new RangeError(`BertConfig: problem_type must be null or one of ${PROBLEM_TYPES.join(', ')}, got ${JSON.stringify(f.problem_type)}`);
     }
     if (typeof f.tie_word_embeddings !== 'boolean') throw new RangeError(`BertConfig: tie_word_embeddings must be true or false, got ${JSON.stringify(f.tie_word_embeddings)}`);
     if (!['sdpa', 'eager'].includes(f.attn_implementation)) throw new RangeError(`BertConfig: attn_implementation must be 'sdpa' or 'eager'`);

@@ -144,6 +144,8 @@ export class BertForQuestionAnswering extends BertTaskModel {
 
   constructor(config: BertConfig) {
     super(config, false);
+    // One column of logits for the start of the answer, one for its end.
+    if (config.numLabels !== 2) throw new RangeError(`BertForQuestionAnswering needs num_labels 2 (start and end logits), got ${config.numLabels}`);
     this.qaOutputs = this.registerModule('qa_outputs', new Linear(config.fields.hidden_size, config.numLabels));
     this.initWeights();
   }

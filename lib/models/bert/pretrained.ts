@@ -112,6 +112,8 @@ export abstract class BertPreTrainedModel extends Module {
    */
   resizeTokenEmbeddings(n: number, options: { meanResizing?: boolean } = {}): void {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`resizeTokenEmbeddings(): n must be a positive integer, got ${n}`);
+    const pad = this.config.fields.pad_token_id;
+    if (pad !== null && n <= pad) throw new RangeError(`resizeTokenEmbeddings(${n}) would drop the padding token (pad_token_id ${pad})`);
     const meanResizing = options.meanResizing ?? true;
     const embedding = this.wordEmbeddings;
     const rows = embedding.weight.shape[0]!;
@@ -176,6 +178,7 @@ export abstract class BertPreTrainedModel extends Module {
     if (options.config) config = config.with(options.config);
     const model = new this(config);
     const storedDtype = Object.values(checkpoint.stateDict).find((t) => isFloatingPoint(t.dtype))?.dtype;
+    let notBert: string | null = null;
     try {
       const mapped = mapPrefix(checkpoint.stateDict, model.basePrefix, Object.keys(model.stateDict()));
       const tiedWeights = model.tiedWeights;
@@ -188,6 +191,15 @@ export abstract class BertPreTrainedModel extends Module {
         delete mapped.stateDict[alias];
       }
       const result = model.loadStateDict(mapped.stateDict, { strict: false, ignoreUnexpected: IGNORED_ON_LOAD });
+      const missing = new Set(result.missingKeys);
+      const encoder = Object.keys(model.stateDict()).filter((k) => k.startsWith(`${model.basePrefix}encoder.`));
+      if (encoder.every((k) => missing.has(k))) {
+        // Every encoder weight missing: loading would hand back a randomly initialised model.
+        const held = Object.keys(checkpoint.stateDict);
+        notBert =
+          `none of the encoder's weights (${encoder[0]}, …) are in the folder, which holds ${held.length} tensor(s)` +
+          `${held.length > 0 ? ` such as ${held.slice(0, 3).join(', ')}` : ''}: not a BERT checkpoint, or its weights are nested under another key`;
+      }
       model.loadReport = {
         missingKeys: result.missingKeys.filter((k) => !tied.has(k)),
         unexpectedKeys: [...mapped.dropped, ...result.unexpectedKeys],
@@ -199,6 +211,7 @@ export abstract class BertPreTrainedModel extends Module {
     } finally {
       for (const t of Object.values(checkpoint.stateDict)) t.dispose();
     }
+    if (notBert) throw new Error(`${dir}: ${notBert}`);
     const dtype = options.dtype === undefined || options.dtype === 'auto' ? storedDtype : options.dtype;
     if (options.device || (dtype && dtype !== 'float32')) model.to({ device: options.device, dtype });
     return model;
