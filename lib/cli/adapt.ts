@@ -10,7 +10,7 @@ import { BertForPreTraining } from '../models/bert/for-pretraining.js';
 import { manualSeed } from '../torch/creation.js';
 import { integer, number, parseCommand, required, UsageError } from './args.js';
 import { isRankProcess, launchLocal } from './launch.js';
-import { trainAndSave, TRAINING_FLAGS } from './pretrain.js';
+import { refusePreviousRun, trainAndSave, TRAINING_FLAGS } from './pretrain.js';
 
 const HELP = `Usage: plm-torch adapt --from DIR --corpus FILES... --out DIR [options]
 
@@ -61,6 +61,7 @@ export async function adapt(args: string[]): Promise<number> {
   if (!existsSync(from)) throw new UsageError(`--from: ${from} does not exist`);
   const nproc = integer(values.nproc, '--nproc', 1);
   const distTimeout = number(values['dist-timeout'], '--dist-timeout', 300);
+  if (!isRankProcess()) refusePreviousRun(out, values.resume!);
   if (nproc > 1 && !isRankProcess()) return launchLocal('adapt', args, nproc);
   const tokenizer = BertTokenizer.fromPretrained(from);
   manualSeed(seed);

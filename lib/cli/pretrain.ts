@@ -106,6 +106,7 @@ export async function pretrain(args: string[]): Promise<number> {
   if (values.optimizer !== 'adamw' && values.optimizer !== 'lamb') throw new UsageError(`--optimizer must be adamw or lamb, got '${values.optimizer}'`);
   if (!values.corpus && !values.data) throw new UsageError('give --corpus FILES or --data DIR');
   const tokenizerDir = required(values.tokenizer, '--tokenizer');
+  if (!isRankProcess()) refusePreviousRun(out, values.resume!);
   if (nproc > 1 && !isRankProcess()) return launchLocal('pretrain', args, nproc);
   const tokenizer = BertTokenizer.fromPretrained(tokenizerDir);
   const config = modelConfig(values.model!, tokenizer.vocabSize, seqLen);
@@ -160,6 +161,17 @@ export interface TrainAndSaveOptions {
   /** Collective timeout when this process is one rank of a data-parallel run. */
   distTimeoutMs?: number;
   verb: string;
+}
+
+/**
+ * A run leaves OUT/data, checkpoints and metrics.jsonl. A second run into the same OUT without
+ * --resume would train on the first run's shards (whatever --corpus now says) and append to
+ * its metrics, so it is refused. Shared by pretrain and adapt.
+ */
+export function refusePreviousRun(out: string, resume: boolean): void {
+  if (resume) return;
+  const previous = ['data', 'checkpoints', 'metrics.jsonl'].filter((name) => existsSync(join(out, name)));
+  if (previous.length > 0) throw new UsageError(`--out: ${out} holds a previous run (${previous.join(', ')}): pass --resume to continue it, or choose another --out`);
 }
 
 /**

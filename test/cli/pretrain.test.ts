@@ -49,6 +49,14 @@ out({'missing': info['missing_keys'] and sorted(info['missing_keys']) or [], 'un
   }
 });
 
+t.test('a second run into the same OUT without --resume is refused (it would train on the first run\'s shards)', async (t) => {
+  const out = join(dir, 'out');
+  const again = run('pretrain', '--corpus', join(dir, 'missing-now.txt'), '--tokenizer', join(dir, 'tok'), '--out', out, '--steps', '2');
+  t.equal(again.status, 2);
+  t.match(again.stderr, /--out: .*out holds a previous run \(data, checkpoints, metrics.jsonl\): pass --resume to continue it, or choose another --out/);
+  t.equal(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 12, 'the first run\'s metrics are untouched');
+});
+
 t.test('pretrain: bad flags are a message and a non-zero exit', async (t) => {
   const base = ['pretrain', '--corpus', join(dir, 'corpus.txt'), '--tokenizer', join(dir, 'tok'), '--out', join(dir, 'bad')];
   const size = run(...base, '--model', 'huge');
