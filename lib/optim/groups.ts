@@ -17,7 +17,7 @@ export function weightDecayGroups<O extends { weightDecay: number }>(model: Modu
     else decay.push(p);
   }
   return [
-    { params: decay, options: { weightDecay } as Partial<O> },
-    { params: plain, options: { weightDecay: 0 } as Partial<O> },
+    { params: decay, options: { weightDecay } as Partial<O> } as unknown as GroupInput<O>,
+    { params: plain, options: { weightDecay: 0 } as Partial<O> } as unknown as GroupInput<O>,
   ];
 }

@@ -4,10 +4,11 @@ import { native, type Handle } from '../native.js';
 import { keep } from '../torch/scope.js';
 import { Tensor } from '../torch/tensor.js';
 
-export interface GroupInput<O> {
-  params: Iterable<Tensor>;
-  options?: Partial<O>;
-}
+/**
+ * A parameter group: its tensors and the hyperparameters that differ from the defaults,
+ * written as PyTorch writes them ({ params, lr: 1e-3 }) or under `options`.
+ */
+export type GroupInput<O> = { params: Iterable<Tensor>; options?: Partial<O> } & Partial<O>;
 
 export type ParamGroup<O> = O & { params: Tensor[] };
 
@@ -31,17 +32,24 @@ export abstract class Optimizer<O extends { lr: number }> {
   constructor(params: Iterable<Tensor> | GroupInput<O>[], defaults: O) {
     this.defaults = defaults;
     const list = [...(params as Iterable<Tensor | GroupInput<O>>)];
-    const groups: GroupInput<O>[] = list.length > 0 && isGroupInput<O>(list[0]) ? (list as GroupInput<O>[]) : [{ params: list as Tensor[] }];
+    const groups: GroupInput<O>[] = list.length > 0 && isGroupInput<O>(list[0]) ? (list as GroupInput<O>[]) : [{ params: list as Tensor[] } as unknown as GroupInput<O>];
     const seen = new Set<Tensor>();
     this.paramGroups = groups.map((group, g) => {
-      const tensors = [...group.params];
+      const { params, options, ...inline } = group;
+      const tensors = [...params];
       for (const [i, p] of tensors.entries()) {
         if (!(p instanceof Tensor)) throw new TypeError(`param group ${g}: params[${i}] is not a Tensor`);
         if (!p.isFloatingPoint()) throw new TypeError(`param group ${g}: params[${i}] is ${p.dtype}; only floating-point tensors can be optimized`);
+        // As PyTorch: a computed tensor's updates would be lost at its next recomputation.
+        if (!p.isLeaf) throw new TypeError(`param group ${g}: params[${i}] is not a leaf tensor (it was computed from others), so it cannot be optimized`);
         if (seen.has(p)) throw new Error(`param group ${g}: params[${i}] appears in more than one group`);
         seen.add(p);
       }
-      return { ...defaults, ...group.options, params: tensors };
+      const settings = { ...options, ...(inline as unknown as Partial<O>) };
+      for (const key of Object.keys(settings)) {
+        if (!(key in defaults)) throw new TypeError(`param group ${g}: unknown option '${key}' (the options are ${Object.keys(defaults).join(', ')})`);
+      }
+      return { ...defaults, ...settings, params: tensors };
     });
     if (seen.size === 0) throw new Error('the optimizer got an empty parameter list');
     for (const group of this.paramGroups) this.validate(group);
@@ -101,29 +109,58 @@ export abstract class Optimizer<O extends { lr: number }> {
   }
 
   /** Restores hyperparameters and state saved by stateDict(); tensors are copied. */
+  /**
+   * Restores hyperparameters and state saved by stateDict(); tensors are copied. Everything is
+   * checked and copied before anything changes, so a bad state dict leaves the optimizer as it
+   * was (and loading the optimizer's own stateDict() is safe).
+   */
   loadStateDict(stateDict: OptimizerStateDict<O>): void {
-    if (stateDict.paramGroups.length !== this.paramGroups.length) {
-      throw new Error(`loaded state dict has ${stateDict.paramGroups.length} parameter groups, the optimizer ${this.paramGroups.length}`);
+    const bad = (why: string) => new Error(`optimizer loadStateDict(): ${why}`);
+    if (stateDict === null || typeof stateDict !== 'object' || !Array.isArray(stateDict.paramGroups) || stateDict.state === null || typeof stateDict.state !== 'object') {
+      throw bad('expected { state, paramGroups } as stateDict() gives');
     }
-    const byIndex: Tensor[] = [];
-    stateDict.paramGroups.forEach((saved, g) => {
+    if (stateDict.paramGroups.length !== this.paramGroups.length) {
+      throw bad(`it has ${stateDict.paramGroups.length} parameter groups, the optimizer ${this.paramGroups.length}`);
+    }
+    const byIndex = new Map<number, Tensor>();
+    const groups = stateDict.paramGroups.map((saved, g) => {
       const group = this.paramGroups[g]!;
-      if (saved.params.length !== group.params.length) {
-        throw new Error(`parameter group ${g} has ${group.params.length} parameters, the loaded one ${saved.params.length}`);
-      }
-      saved.params.forEach((i, j) => (byIndex[i] = group.params[j]!));
-      const { params: _ignored, ...options } = saved;
-      Object.assign(group, options);
+      if (saved === null || typeof saved !== 'object' || !Array.isArray(saved.params)) throw bad(`parameter group ${g} has no params list`);
+      if (saved.params.length !== group.params.length) throw bad(`parameter group ${g} has ${saved.params.length} parameters, the optimizer's ${group.params.length}`);
+      saved.params.forEach((i, j) => byIndex.set(i, group.params[j]!));
+      const { params: _indices, ...options } = saved;
+      const merged = { ...group, ...options, params: group.params } as ParamGroup<O>;
+      this.validate(merged);
+      return merged;
     });
+    const restored = new Map<Tensor, ParamState>();
+    try {
+      for (const [i, saved] of Object.entries(stateDict.state)) {
+        const p = byIndex.get(Number(i));
+        if (!p) throw bad(`its state refers to parameter ${i}, which no group holds`);
+        const entry: ParamState = {};
+        restored.set(p, entry);
+        for (const [k, v] of Object.entries(saved)) {
+          if (v instanceof Tensor) {
+            if (v.isFloatingPoint() && v.numel() > 1 && v.shape.join() !== p.shape.join()) {
+              throw bad(`state '${k}' of parameter ${i} has shape [${v.shape.join(', ')}], the parameter [${p.shape.join(', ')}]`);
+            }
+            entry[k] = this.stateTensor(v.detach().clone().to({ device: p.device }));
+          } else if (typeof v === 'number' && Number.isFinite(v)) {
+            entry[k] = v;
+          } else {
+            throw bad(`state '${k}' of parameter ${i} must be a tensor or a finite number, got ${JSON.stringify(v)}`);
+          }
+        }
+      }
+    } catch (err) {
+      for (const entry of restored.values()) for (const v of Object.values(entry)) if (v instanceof Tensor) v.dispose();
+      throw err;
+    }
+    groups.forEach((merged, g) => Object.assign(this.paramGroups[g]!, merged));
     for (const old of this.state.values()) for (const v of Object.values(old)) if (v instanceof Tensor) v.dispose();
     this.state.clear();
-    for (const [i, saved] of Object.entries(stateDict.state)) {
-      const p = byIndex[Number(i)];
-      if (!p) throw new Error(`loaded state refers to parameter ${i}, which no group holds`);
-      const restored: ParamState = {};
-      for (const [k, v] of Object.entries(saved)) restored[k] = v instanceof Tensor ? this.stateTensor(v.detach().clone().to({ device: p.device })) : v;
-      this.state.set(p, restored);
-    }
+    for (const [p, entry] of restored) this.state.set(p, entry);
   }
 }
 

@@ -153,6 +153,42 @@ t.test('zeroGrad, groups with their own hyperparameters, validation', async (t) 
   t.throws(() => new optim.AdamW([]), /empty parameter list/);
   t.throws(() => new optim.AdamW([torch.ones([1], { dtype: 'int64' })]), /only floating-point tensors/);
   t.throws(() => new optim.SGD([{ params: [a] }, { params: [a] }]), /more than one group/);
+  t.throws(() => new optim.AdamW([a.mul(2)]), /params\[0\] is not a leaf tensor/);
+  t.throws(() => new optim.AdamW([{ params: [a], learningRate: 1 } as never]), /unknown option 'learningRate' \(the options are lr,/);
+
+  // PyTorch's way of writing a group's settings: { params, lr } beside { params, options }.
+  const c = torch.ones([2], { requiresGrad: true, dtype: 'float64' });
+  const inline = new optim.SGD([{ params: [c], lr: 0.25 }], { lr: 0.1 });
+  c.grad = torch.ones([2], { dtype: 'float64' });
+  inline.step();
+  t.same(c.toArray(), [0.75, 0.75], 'an inline lr applies');
+});
+
+t.test('loadStateDict checks everything before it changes anything', async (t) => {
+  const p = torch.ones([3], { requiresGrad: true, dtype: 'float64' });
+  const opt = new optim.AdamW([p], { lr: 0.1 });
+  p.grad = torch.ones([3], { dtype: 'float64' });
+  opt.step();
+  const moments = () => (opt.state.get(p)!.expAvg as torch.Tensor).toArray();
+  const before = moments();
+  opt.loadStateDict(opt.stateDict());
+  t.same(moments(), before, 'loading its own state dict keeps the moments');
+  t.equal(opt.state.get(p)!.step, 1);
+
+  const saved = opt.stateDict();
+  const broken: [string, unknown, RegExp][] = [
+    ['null', null, /expected \{ state, paramGroups \}/],
+    ['an empty object', {}, /expected \{ state, paramGroups \}/],
+    ['a negative lr', { ...saved, paramGroups: [{ ...saved.paramGroups[0]!, lr: -5 }] }, /invalid learning rate: -5/],
+    ['a parameter index no group holds', { ...saved, state: { 7: saved.state[0] } }, /refers to parameter 7, which no group holds/],
+    ['moments of the wrong shape', { ...saved, state: { 0: { ...saved.state[0], expAvg: torch.zeros([4], { dtype: 'float64' }) } } }, /state 'expAvg' of parameter 0 has shape \[4\], the parameter \[3\]/],
+    ['a step that is not a number', { ...saved, state: { 0: { ...saved.state[0], step: 'x' } } }, /state 'step' of parameter 0 must be a tensor or a finite number, got "x"/],
+  ];
+  for (const [what, value, message] of broken) {
+    t.throws(() => opt.loadStateDict(value as typeof saved), message, what);
+    t.same(moments(), before, `${what}: the state is unchanged`);
+    t.equal(opt.paramGroups[0]!.lr, 0.1, `${what}: the hyperparameters are unchanged`);
+  }
 });
 
 t.test('clipGradNorm_ matches torch.nn.utils.clip_grad_norm_', { skip }, async (t) => {
