@@ -134,6 +134,13 @@ export class LRScheduler {
   }
 
   loadStateDict(state: SchedulerState): void {
+    const groups = this.optimizer.paramGroups.length;
+    if (state === null || typeof state !== 'object' || !Number.isInteger(state.lastStep) || state.lastStep < -1) {
+      throw new Error(`scheduler loadStateDict(): expected { lastStep, initialLrs } as stateDict() gives, got ${JSON.stringify(state)}`);
+    }
+    if (!Array.isArray(state.initialLrs) || state.initialLrs.length !== groups || !state.initialLrs.every((lr) => typeof lr === 'number' && lr >= 0)) {
+      throw new Error(`scheduler loadStateDict(): initialLrs must hold a learning rate for each of the ${groups} parameter group(s), got ${JSON.stringify(state.initialLrs)}`);
+    }
     this.lastStep = state.lastStep;
     this.initialLrs = [...state.initialLrs];
     this.#apply();

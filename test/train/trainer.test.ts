@@ -117,3 +117,21 @@ t.test('log events: resuming without a checkpoint warns, resuming with one says 
   t.match(stops[0]!.message, /early stopping at step 3: accuracy has not improved on 0\.5000 \(step 1\) for 2 evaluations/);
   flat.corpus.close();
 });
+
+t.test('a damaged checkpoint is an error naming the file, never a silent run from a bad state', async (t) => {
+  const out = join(dir, 'damaged');
+  const run = setup(out, { steps: 2, checkpointEvery: 2 });
+  await run.trainer.train();
+  const step = join(out, 'checkpoints', 'step-2');
+  const damage = async (file: string, text: string, message: RegExp) => {
+    const original = readFileSync(join(step, file), 'utf8');
+    writeFileSync(join(step, file), text);
+    await t.rejects(setup(out, { steps: 4, resume: true }).trainer.train(), message, file);
+    writeFileSync(join(step, file), original);
+  };
+  await damage('trainer_state.json', '{"step":"abc"}', /trainer_state\.json: step must be a non-negative integer, got "abc"/);
+  await damage('optimizer.json', '{bad', /optimizer\.json is not valid JSON .*: the checkpoint is damaged/);
+  await damage('scheduler.json', '[]', /scheduler loadStateDict\(\): expected \{ lastStep, initialLrs \}/);
+  const resumed = setup(out, { steps: 4, resume: true });
+  t.equal((await resumed.trainer.train()).step, 4, 'the repaired checkpoint resumes');
+});
