@@ -229,6 +229,9 @@ export function tensor(data: TensorData | ArrayBufferView, options?: TensorOptio
     return Tensor.wrap(native.fromBuffer(data, [length], dtypeCode(source), dtypeCode(opts.dtype ?? source), opts.device, opts.requiresGrad ?? false));
   }
   const { shape, kind, leaves } = flatten(data as TensorData);
+  const dtype = opts.dtype ?? (kind === 'bigint' ? 'int64' : kind === 'boolean' ? 'bool' : 'float32');
+  if (kind === 'bigint') checkIntegerRange(leaves as bigint[], 'int64'); // bigints travel as int64
+  if (kind !== 'boolean') checkIntegerRange(leaves as (number | bigint)[], dtype);
   let buffer: ArrayBufferView;
   let source: DType;
   if (kind === 'bigint') {
@@ -241,6 +244,28 @@ export function tensor(data: TensorData | ArrayBufferView, options?: TensorOptio
     buffer = Float64Array.from(leaves as number[]);
     source = 'float64';
   }
-  const dtype = opts.dtype ?? (kind === 'bigint' ? 'int64' : kind === 'boolean' ? 'bool' : 'float32');
   return Tensor.wrap(native.fromBuffer(buffer, shape, dtypeCode(source), dtypeCode(dtype), opts.device, opts.requiresGrad ?? false));
+}
+
+const INTEGER_RANGES: Partial<Record<DType, [bigint, bigint]>> = {
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  int16: [-(2n ** 15n), 2n ** 15n - 1n],
+  int8: [-128n, 127n],
+  uint8: [0n, 255n],
+};
+
+/**
+ * As PyTorch: a value an integer dtype cannot hold (NaN, ±Infinity, out of range) is an
+ * error, not a silently wrapped number. Fractions truncate toward zero, as there.
+ */
+function checkIntegerRange(values: readonly (number | bigint)[], dtype: DType): void {
+  const range = INTEGER_RANGES[dtype];
+  if (!range) return;
+  const [min, max] = range;
+  const [lo, hi] = [Number(min), Number(max)];
+  values.forEach((v, i) => {
+    const fits = typeof v === 'bigint' ? v >= min && v <= max : Number.isFinite(v) && Math.trunc(v) >= lo && (dtype === 'int64' ? Math.trunc(v) < 2 ** 63 : Math.trunc(v) <= hi);
+    if (!fits) throw new RangeError(`tensor(): value ${String(v)} (element ${i} in row-major order) cannot be converted to ${dtype} without overflow`);
+  });
 }

@@ -96,3 +96,19 @@ t.test('cat, stack, where', async (t) => {
   t.same(torch.where(cond, torch.tensor([1, 2, 3]), torch.tensor([9, 9, 9])).toArray(), [1, 9, 3]);
   t.same(torch.where(cond, torch.tensor([1, 2, 3]), 0).toArray(), [1, 0, 3]);
 });
+
+t.test('values an integer dtype cannot hold are errors, as in PyTorch, not wrapped numbers', async (t) => {
+  const overflow = /cannot be converted to (int64|int32|int16|int8|uint8) without overflow/;
+  t.throws(() => torch.tensor([1, NaN], { dtype: 'int64' }), /value NaN \(element 1 in row-major order\) cannot be converted to int64/);
+  t.throws(() => torch.tensor([[Infinity]], { dtype: 'int32' }), overflow);
+  t.throws(() => torch.tensor([1e300], { dtype: 'int64' }), overflow);
+  t.throws(() => torch.tensor([2 ** 63], { dtype: 'int64' }), overflow);
+  t.throws(() => torch.tensor([300, -200], { dtype: 'int8' }), /value 300 .* int8/);
+  t.throws(() => torch.tensor([-1], { dtype: 'uint8' }), /value -1 .* uint8/);
+  t.throws(() => torch.tensor([2n ** 64n + 5n]), /int64 without overflow/);
+  t.throws(() => torch.tensor([-(2n ** 63n) - 1n], { dtype: 'float32' }), /int64 without overflow/, 'bigints travel as int64 whatever the dtype');
+  t.same(torch.tensor([127, -128], { dtype: 'int8' }).toArray(), [127, -128], 'the limits themselves fit');
+  t.same(torch.tensor([255], { dtype: 'uint8' }).toArray(), [255]);
+  t.same(torch.tensor([2.9, -2.9], { dtype: 'int64' }).toArray(), [2, -2], 'fractions truncate toward zero, as PyTorch');
+  t.same(torch.tensor([NaN, Infinity]).toArray(), [NaN, Infinity], 'float dtypes hold them');
+});
