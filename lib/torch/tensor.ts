@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 
 import { native, type Handle, type NativeValue } from '../native.js';
 import { checkDevice, type Device } from './device.js';
-import { dtypeCode, dtypeName, readDtype, typedArrayOf, type DType, type TypedArray } from './dtype.js';
+import { DTYPES, dtypeCode, dtypeName, readDtype, typedArrayOf, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
 import { atenOps, callOp } from './ops.js';
 import { track, type Scoped } from './scope.js';
@@ -320,8 +320,9 @@ export class Tensor implements Scoped {
     let copy = false;
     let nonBlocking = false;
     if (typeof target === 'string') {
-      if (/^(cpu|cuda|meta)(:\d+)?$/.test(target)) device = target;
-      else dtype = target as DType;
+      if (/^(cpu|cuda|meta)(:\d+)?$/.test(target)) device = checkDevice(target);
+      else if ((DTYPES as readonly string[]).includes(target)) dtype = target as DType;
+      else throw new TypeError(`to(): ${JSON.stringify(target)} is neither a dtype (${DTYPES.join(', ')}) nor a device ('cpu', 'cuda' or 'cuda:N')`);
     } else if (target !== null && typeof target === 'object') {
       device = target.device === undefined ? undefined : checkDevice(target.device);
       dtype = target.dtype;
