@@ -1,9 +1,9 @@
 // plm-torch doctor: what libtorch this process runs and how fast it multiplies matrices.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import { native, packageRoot } from '../native.js';
+import { parseCommand, UsageError } from './args.js';
 
 const HELP = `Usage: plm-torch doctor [--json] [--seconds S] [--size N]
 
@@ -28,24 +28,21 @@ export function loadedTorchLibraries(): string[] {
 }
 
 export async function doctor(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const parsed = parseCommand(
     args,
-    options: {
+    {
       json: { type: 'boolean', default: false },
       seconds: { type: 'string', default: '1' },
       size: { type: 'string', default: '1024' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+    HELP,
+  );
+  if (!parsed) return 0;
+  const { values } = parsed;
   const seconds = Number(values.seconds);
   const size = Number(values.size);
-  if (!(seconds > 0)) throw new RangeError(`--seconds must be a positive number, got ${values.seconds}`);
-  if (!Number.isInteger(size) || size < 16) throw new RangeError(`--size must be an integer of at least 16, got ${values.size}`);
+  if (!(seconds > 0)) throw new UsageError(`--seconds must be a positive number, got ${values.seconds}`);
+  if (!Number.isInteger(size) || size < 16) throw new UsageError(`--size must be an integer of at least 16, got ${values.size}`);
 
   const info = native.runtime();
   const recordFile = join(packageRoot, 'build/libtorch.json');

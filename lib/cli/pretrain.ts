@@ -103,6 +103,7 @@ export async function pretrain(args: string[]): Promise<number> {
   const lr = number(values.lr, '--lr', 1e-4);
   const seed = integer(values.seed, '--seed', 42, 0);
   const maskProbability = number(values['mask-prob'], '--mask-prob', 0.15);
+  if (!(maskProbability < 1)) throw new UsageError(`--mask-prob must be below 1, got ${maskProbability}`);
   if (values.optimizer !== 'adamw' && values.optimizer !== 'lamb') throw new UsageError(`--optimizer must be adamw or lamb, got '${values.optimizer}'`);
   if (!values.corpus && !values.data) throw new UsageError('give --corpus FILES or --data DIR');
   const tokenizerDir = required(values.tokenizer, '--tokenizer');

@@ -50,7 +50,7 @@ export class ClassificationCollator {
       if (typeof r?.text !== 'string') throw new TypeError(`record ${i} has no text string`);
     });
     const encodings = await Promise.all(records.map((r) => this.tokenizer.encode(r.text, r.textPair ?? null, { maxLength: this.maxLength })));
-    const longest = Math.max(...encodings.map((e) => e.ids.length));
+    const longest = encodings.reduce((n, e) => Math.max(n, e.ids.length), 0);
     const length = Math.ceil(longest / this.padToMultipleOf) * this.padToMultipleOf;
     const pad = (xs: number[], value: number) => [...xs, ...new Array<number>(length - xs.length).fill(value)];
     const batch: ClassificationBatch = {

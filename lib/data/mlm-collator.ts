@@ -127,7 +127,7 @@ export class MlmCollator {
   collate(examples: readonly Example[]): MlmBatch {
     if (!Array.isArray(examples) || examples.length === 0) throw new RangeError('collate(): needs at least one example');
     const m = this.options.padToMultipleOf;
-    const longest = Math.max(...examples.map((e) => e.inputIds.length));
+    const longest = examples.reduce((n, e) => Math.max(n, e.inputIds.length), 0);
     const length = Math.ceil(longest / m) * m;
     const ids: number[][] = [];
     const masks: number[][] = [];

@@ -9,7 +9,7 @@ export class Dropout extends Module {
 
   constructor(p = 0.5) {
     super();
-    if (typeof p !== 'number' || p < 0 || p > 1) throw new RangeError(`dropout probability must be in [0, 1], got ${String(p)}`);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`dropout probability must be in [0, 1], got ${String(p)}`);
     this.p = p;
   }
 

@@ -14,8 +14,8 @@ function formatterFor(values: Cell[], dtype: string): (v: Cell) => string {
   const finite = values.map(Number).filter((v) => Number.isFinite(v));
   const nonZero = finite.map(Math.abs).filter((v) => v !== 0);
   const allIntegral = finite.every((v) => Number.isInteger(v));
-  const max = nonZero.length ? Math.max(...nonZero) : 0;
-  const min = nonZero.length ? Math.min(...nonZero) : 0;
+  const max = nonZero.reduce((a, b) => Math.max(a, b), 0);
+  const min = nonZero.reduce((a, b) => Math.min(a, b), nonZero.length ? Infinity : 0);
   const special = (v: number): string | undefined => (Number.isNaN(v) ? 'nan' : !Number.isFinite(v) ? (v > 0 ? 'inf' : '-inf') : undefined);
   if (allIntegral) {
     if (max > 1e8) return (v) => special(Number(v)) ?? Number(v).toExponential(PRECISION).replace(/e([+-])(\d)$/, 'e$10$2');

@@ -46,7 +46,7 @@ export function layerNorm(input: Tensor, normalizedShape: readonly number[] | nu
 
 /** Zeroes elements with probability p and scales the rest by 1/(1-p), only when training. */
 export function dropout(input: Tensor, p = 0.5, training = true): Tensor {
-  if (typeof p !== 'number' || p < 0 || p > 1) throw new RangeError(`dropout(): p must be in [0, 1], got ${String(p)}`);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`dropout(): p must be in [0, 1], got ${String(p)}`);
   // CPU: a mask from a counter-based hash, made in parallel (native/torch/fast_dropout.h);
   // ATen's serial bernoulli_ cost 9% of a BERT-base step. CUDA and others: aten::dropout.
   if (input.device === 'cpu') return Tensor.wrap(native.fastDropout(handleOf(input, 'input'), p, training));

@@ -33,7 +33,7 @@ export async function encodeRecords(tokenizer: BertTokenizer, records: readonly 
 
 /** Stacks encodings into padded int64 tensors (length a multiple of 8). */
 export function collateEncoded(records: EncodedRecords, indices: readonly number[]): ClassificationBatch {
-  const length = Math.ceil(Math.max(...indices.map((i) => records.encodings[i]!.ids.length)) / 8) * 8;
+  const length = Math.ceil(indices.reduce((n, i) => Math.max(n, records.encodings[i]!.ids.length), 0) / 8) * 8;
   const pad = (xs: number[], value: number) => [...xs, ...new Array<number>(length - xs.length).fill(value)];
   return {
     inputIds: tensor(indices.map((i) => pad(records.encodings[i]!.ids, records.padId)), { dtype: 'int64' }),

@@ -46,6 +46,27 @@ function label(v: number): string {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(1) : Number(v.toPrecision(3)).toString();
 }
 
+/**
+ * At most ~2 points per pixel column: each of 1,000 runs of points keeps its lowest and its
+ * highest, in order, so a million-step run draws the same envelope in a small file.
+ */
+function envelope(points: readonly [number, number][]): [number, number][] {
+  const buckets = 1000;
+  if (points.length <= 2 * buckets) return [...points];
+  const kept: [number, number][] = [];
+  const size = points.length / buckets;
+  for (let b = 0; b < buckets; b++) {
+    const run = points.slice(Math.floor(b * size), Math.floor((b + 1) * size));
+    let [lo, hi] = [0, 0];
+    run.forEach((p, i) => {
+      if (p[1] < run[lo]![1]) lo = i;
+      if (p[1] > run[hi]![1]) hi = i;
+    });
+    for (const i of lo <= hi ? [lo, hi] : [hi, lo]) if (kept[kept.length - 1] !== run[i]) kept.push(run[i]!);
+  }
+  return kept;
+}
+
 /** An SVG with one line chart per series, stacked vertically. */
 export function renderSvg(series: readonly Series[], title: string): string {
   const width = 640;
@@ -61,8 +82,9 @@ export function renderSvg(series: readonly Series[], title: string): string {
     const top = 40 + i * (panel + 20);
     const xs = s.points.map((p) => p[0]);
     const ys = s.points.map((p) => p[1]);
-    const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-    const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+    // Loops, not Math.min(...xs): a long run's points would overflow the call stack.
+    const [x0, x1] = [xs.reduce((a, b) => Math.min(a, b), Infinity), xs.reduce((a, b) => Math.max(a, b), -Infinity)];
+    const [y0, y1] = [ys.reduce((a, b) => Math.min(a, b), Infinity), ys.reduce((a, b) => Math.max(a, b), -Infinity)];
     const plotW = width - margin.left - margin.right;
     const plotH = panel - margin.top - margin.bottom;
     const px = (x: number) => margin.left + (x1 === x0 ? plotW / 2 : ((x - x0) / (x1 - x0)) * plotW);
@@ -74,7 +96,7 @@ export function renderSvg(series: readonly Series[], title: string): string {
       parts.push(`<text x="${margin.left - 6}" y="${py(y) + 4}" text-anchor="end">${label(y)}</text>`);
     }
     for (const x of ticks(x0, x1)) parts.push(`<text x="${px(x)}" y="${top + panel - 8}" text-anchor="middle">${label(Math.round(x))}</text>`);
-    const path = s.points.map((p, k) => `${k === 0 ? 'M' : 'L'}${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(' ');
+    const path = envelope(s.points).map((p, k) => `${k === 0 ? 'M' : 'L'}${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(' ');
     parts.push(`<path d="${path}" fill="none" stroke="#1f77b4" stroke-width="1.5"/>`);
     if (s.points.length <= 50) for (const p of s.points) parts.push(`<circle cx="${px(p[0]).toFixed(1)}" cy="${py(p[1]).toFixed(1)}" r="2" fill="#1f77b4"/>`);
   });

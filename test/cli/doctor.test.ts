@@ -28,11 +28,11 @@ t.test('doctor reports libtorch, threads and measured GFLOP/s', async (t) => {
 
 t.test('bad flags get a message and a non-zero exit, never a stack trace', async (t) => {
   const unknown = run('doctor', '--frobnicate');
-  t.equal(unknown.status, 1);
+  t.equal(unknown.status, 2, 'usage errors exit 2, as every other command');
   t.match(unknown.stderr, /plm-torch doctor: Unknown option '--frobnicate'/);
   t.notMatch(unknown.stderr, /at .*\.js:\d+/);
   const bad = run('doctor', '--seconds', 'fast');
-  t.equal(bad.status, 1);
+  t.equal(bad.status, 2);
   t.match(bad.stderr, /--seconds must be a positive number/);
   const cmd = run('frobnicate');
   t.equal(cmd.status, 2);

@@ -62,6 +62,9 @@ t.test('pretrain: bad flags are a message and a non-zero exit', async (t) => {
   const size = run(...base, '--model', 'huge');
   t.equal(size.status, 2);
   t.match(size.stderr, /--model must be tiny, mini, small, base or a config.json, got 'huge'/);
+  const mask = run(...base, '--mask-prob', '1.5');
+  t.equal(mask.status, 2);
+  t.match(mask.stderr, /--mask-prob must be below 1, got 1.5/);
   const lr = run(...base, '--lr', 'fast');
   t.equal(lr.status, 2);
   t.match(lr.stderr, /--lr must be a positive number, got 'fast'/);

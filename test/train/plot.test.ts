@@ -46,3 +46,11 @@ t.test('plm-torch plot writes RUN_DIR/metrics.svg', async (t) => {
   t.match(missing.stderr, /has no metrics.jsonl/);
   t.equal(spawnSync(process.execPath, [bin, 'plot'], { encoding: 'utf8' }).status, 2);
 });
+
+t.test('a long run (200,000 points) plots without overflowing the call stack', async (t) => {
+  const points: [number, number][] = Array.from({ length: 200_000 }, (_, i) => [i + 1, 10 / (i + 1)]);
+  const svg = train.renderSvg([{ name: "loss", points }], "long run");
+  t.match(svg, /<svg/);
+  t.match(svg, />2\.0e\+5</, 'the x axis reaches the last step');
+  t.ok(svg.length < 100_000, `${svg.length} bytes: the line keeps each run's lowest and highest points, not all 200,000`);
+});
