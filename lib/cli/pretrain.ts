@@ -1,5 +1,5 @@
 // plm-torch pretrain: MLM + NSP (or MLM only) pretraining of a BERT from a corpus or shards.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { PretrainingStream } from '../data/pretraining-stream.js';
@@ -18,6 +18,7 @@ import { initProcessGroup } from '../distributed/process-group.js';
 import { integer, number, parseCommand, required, UsageError } from './args.js';
 import { isRankProcess, launchLocal } from './launch.js';
 import { trainInTerminal } from './progress.js';
+import { readJsonObject } from '../io/json-file.js';
 
 const HELP = `Usage: plm-torch pretrain (--corpus FILES... | --data DIR) --tokenizer DIR --out DIR [options]
 
@@ -54,7 +55,7 @@ export function modelConfig(name: string, vocabSize: number, seqLen: number): Be
   if (name in PRESETS) fields = { ...PRESETS[name] };
   else if (name.endsWith('.json')) {
     if (!existsSync(name)) throw new UsageError(`--model: ${name} does not exist`);
-    return BertConfig.fromJSON(JSON.parse(readFileSync(name, 'utf8')) as Record<string, unknown>).with({ vocab_size: vocabSize });
+    return BertConfig.fromJSON(readJsonObject(name, '--model config')).with({ vocab_size: vocabSize });
   } else throw new UsageError(`--model must be tiny, mini, small, base or a config.json, got '${name}'`);
   return new BertConfig({ ...fields, vocab_size: vocabSize, max_position_embeddings: Math.max(512, seqLen) });
 }

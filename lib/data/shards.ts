@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 
 import { emptyStats, readDocuments, type CorpusOptions, type CorpusStats } from './corpus.js';
 import type { BertTokenizer } from './tokenizer.js';
+import { readJsonObject } from '../io/json-file.js';
 
 export const MANIFEST = 'manifest.json';
 
@@ -182,7 +183,7 @@ export class ShardedCorpus {
       throw new Error(`${dir} holds no finished shards (no ${MANIFEST}): run \`plm-torch data prepare\` again`);
     }
     this.dir = dir;
-    this.manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    this.manifest = readJsonObject(path, 'shard manifest') as unknown as Manifest;
     if (this.manifest.format !== 'plm-torch-shards' || this.manifest.version !== 1) throw new Error(`${path} is not a plm-torch shard manifest of version 1`);
     let first = 0;
     for (const shard of this.manifest.shards) {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
 import type * as TokenizersModule from 'tokenizers';
+import { readJsonObject } from '../io/json-file.js';
 
 const tokenizers = createRequire(import.meta.url)('tokenizers') as typeof TokenizersModule;
 type NativeTokenizer = TokenizersModule.Tokenizer;
@@ -104,7 +105,7 @@ export class BertTokenizer {
     } catch (err) {
       throw new Error(`${path} is not a tokenizer.json the tokenizers library can read: ${(err as Error).message}`);
     }
-    const json = JSON.parse(readFileSync(path, 'utf8')) as { normalizer?: { lowercase?: boolean } };
+    const json = readJsonObject(path, 'tokenizer file') as { normalizer?: { lowercase?: boolean } | null };
     return new BertTokenizer(tokenizer, options.lowercase ?? json.normalizer?.lowercase ?? true, options.modelMaxLength ?? 512);
   }
 
@@ -115,7 +116,7 @@ export class BertTokenizer {
   static fromPretrained(dir: string): BertTokenizer {
     const configPath = join(dir, 'tokenizer_config.json');
     const config = existsSync(configPath)
-      ? (JSON.parse(readFileSync(configPath, 'utf8')) as { do_lower_case?: boolean; strip_accents?: boolean | null; tokenize_chinese_chars?: boolean; model_max_length?: number })
+      ? (readJsonObject(configPath, 'tokenizer config') as { do_lower_case?: boolean; strip_accents?: boolean | null; tokenize_chinese_chars?: boolean; model_max_length?: number })
       : {};
     const modelMaxLength = typeof config.model_max_length === 'number' && config.model_max_length < 1e9 ? config.model_max_length : 512;
     if (existsSync(join(dir, 'tokenizer.json'))) return BertTokenizer.fromFile(join(dir, 'tokenizer.json'), { modelMaxLength, lowercase: config.do_lower_case });

@@ -1,6 +1,6 @@
 // A model folder's metrics: classification (accuracy, macro-F1, loss) on labelled JSONL, or
 // MLM loss, perplexity and masked accuracy (and NSP accuracy with the NSP head) on a corpus.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,12 +14,13 @@ import { BertForSequenceClassification } from '../models/bert/for-tasks.js';
 import { PretrainingBatches } from '../train/batches.js';
 import { encodeRecords, evaluationBatches } from '../train/classification-batches.js';
 import { evaluateClassification, evaluatePretraining, type ClassificationMetrics, type PretrainingMetrics } from '../train/evaluate.js';
+import { readJsonObject } from '../io/json-file.js';
 
 export type EvaluationSource = { data: string } | { corpus: readonly string[]; batches?: number; batchSize?: number; seqLen?: number; seed?: number };
 
 /** The architecture config.json names (transformers writes it), BertForMaskedLM when absent. */
 export function folderArchitecture(dir: string): string {
-  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { architectures?: string[] };
+  const config = readJsonObject(join(dir, 'config.json'), 'config') as { architectures?: string[] };
   return config.architectures?.[0] ?? 'BertForMaskedLM';
 }
 

@@ -1,6 +1,7 @@
 // Hugging Face model folders: config.json and weights as model.safetensors, sharded
 // safetensors with an index, or pytorch_model.bin (sharded too).
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readJsonFile } from './json-file.js';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Tensor } from '../torch/tensor.js';
@@ -25,24 +26,10 @@ export function fixLegacyKey(key: string): string {
   return key;
 }
 
-function readJson(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read ${what} ${path}: ${(err as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${what} ${path} is not valid JSON: ${(err as Error).message}`);
-  }
-}
-
 export function readConfig(dir: string): Config | undefined {
   const path = join(dir, 'config.json');
   if (!existsSync(path)) return undefined;
-  const config = readJson(path, 'config');
+  const config = readJsonFile(path, 'config');
   if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new Error(`config ${path} must hold a JSON object`);
   return config as Config;
 }
@@ -54,7 +41,7 @@ export function weightFiles(dir: string): { format: 'safetensors' | 'bin'; files
   const sharded = (indexName: string) => {
     const path = join(dir, indexName);
     if (!existsSync(path)) return undefined;
-    const index = readJson(path, 'weight index') as { weight_map?: Record<string, string> };
+    const index = readJsonFile(path, 'weight index') as { weight_map?: Record<string, string> };
     if (!index || typeof index.weight_map !== 'object' || index.weight_map === null) throw new Error(`weight index ${path} has no weight_map`);
     const files = [...new Set(Object.values(index.weight_map))].map((f) => join(dir, f));
     for (const f of files) if (!existsSync(f)) throw new Error(`weight index ${path} names ${f}, which is missing`);

@@ -122,7 +122,8 @@ function slicesOf(header: SafetensorsHeader): FileSlice[] {
 
 function record(header: SafetensorsHeader, handles: number[]): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
-  header.entries.forEach((e, i) => (out[e.name] = new Tensor(handles[i]!)));
+  // defineProperty, not assignment: a tensor named '__proto__' is a key like any other.
+  header.entries.forEach((e, i) => Object.defineProperty(out, e.name, { value: new Tensor(handles[i]!), enumerable: true, writable: true, configurable: true }));
   return out;
 }
 
@@ -183,7 +184,7 @@ function buildHeader(tensors: Record<string, Tensor>, metadata: Record<string, s
     handleOf(t, `saveSafetensors(): '${name}'`);
     const dtype = t.dtype;
     const bytes = t.numel() * DTYPES[NAMES[dtype]]!.size;
-    json[name] = { dtype: NAMES[dtype], shape: t.shape, data_offsets: [offset, offset + bytes] };
+    Object.defineProperty(json, name, { value: { dtype: NAMES[dtype], shape: t.shape, data_offsets: [offset, offset + bytes] }, enumerable: true });
     offset += bytes;
     ordered.push(t);
   }

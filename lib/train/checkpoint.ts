@@ -3,7 +3,8 @@
 // position and the trainer's own state. Written to a temporary folder and renamed, with
 // trainer_state.json last inside it, so a killed process never leaves a half checkpoint that
 // looks whole; only the newest K are kept.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readJsonFile } from '../io/json-file.js';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
@@ -93,7 +94,7 @@ export interface RestoredCheckpoint {
 /** Loads a checkpoint into a model, optimizer and scheduler made as for the original run. */
 export function restoreTrainingCheckpoint(dir: string, parts: Omit<CheckpointParts, 'state' | 'dataPosition' | 'ranks'>, rank = 0): RestoredCheckpoint {
   // Checked first: a damaged state file must not leave a half-restored model behind.
-  const trainerState = readJson(join(dir, STATE_FILE)) as TrainerState | null;
+  const trainerState = readJsonFile(join(dir, STATE_FILE), 'checkpoint file') as TrainerState | null;
   if (trainerState === null || typeof trainerState !== 'object' || !Number.isInteger(trainerState.step) || trainerState.step < 0) {
     throw new Error(`${join(dir, STATE_FILE)}: step must be a non-negative integer, got ${JSON.stringify(trainerState?.step)}`);
   }
@@ -103,7 +104,7 @@ export function restoreTrainingCheckpoint(dir: string, parts: Omit<CheckpointPar
   } finally {
     for (const t of Object.values(weights)) t.dispose();
   }
-  const optimizerJson = readJson(join(dir, 'optimizer.json')) as { scalars: Record<string, Record<string, number>>; paramGroups: OptimizerStateDict<{ lr: number }>['paramGroups'] };
+  const optimizerJson = readJsonFile(join(dir, 'optimizer.json'), 'checkpoint file') as { scalars: Record<string, Record<string, number>>; paramGroups: OptimizerStateDict<{ lr: number }>['paramGroups'] };
   const tensors = loadSafetensors(join(dir, 'optimizer.safetensors'));
   const state: Record<number, ParamState> = {};
   for (const [key, t] of Object.entries(tensors)) {
@@ -113,24 +114,15 @@ export function restoreTrainingCheckpoint(dir: string, parts: Omit<CheckpointPar
   for (const [index, values] of Object.entries(optimizerJson.scalars)) Object.assign((state[Number(index)] ??= {}), values);
   parts.optimizer.loadStateDict({ state, paramGroups: optimizerJson.paramGroups });
   for (const t of Object.values(tensors)) t.dispose();
-  parts.scheduler.loadStateDict(readJson(join(dir, 'scheduler.json')) as SchedulerState);
+  parts.scheduler.loadStateDict(readJsonFile(join(dir, 'scheduler.json'), 'checkpoint file') as SchedulerState);
   const rng = loadSafetensors(join(dir, 'rng_state.safetensors'));
   const mine = rank === 0 ? rng.cpu : rng[`rank${rank}`];
   if (!mine) throw new Error(`${dir} holds no RNG state for rank ${rank}: it was written by a run with fewer processes`);
   setRngState(mine);
   for (const t of Object.values(rng)) t.dispose();
-  const position = readJson(join(dir, 'data_position.json'));
+  const position = readJsonFile(join(dir, 'data_position.json'), 'checkpoint file');
   const ranks = (position as { ranks?: unknown[] } | null)?.ranks;
   if (rank > 0 && !ranks) throw new Error(`${dir} was written by a single-process run; it cannot resume rank ${rank}`);
   return { state: trainerState, dataPosition: ranks ? ranks[rank] : position };
 }
 
-/** A checkpoint's JSON file; a corrupt one is an error naming it. */
-function readJson(path: string): unknown {
-  const text = readFileSync(path, 'utf8');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new Error(`${path} is not valid JSON (${(err as Error).message}): the checkpoint is damaged`);
-  }
-}

@@ -155,3 +155,13 @@ t.test('tokens named like Object.prototype members are ordinary tokens', async (
   t.same((await tok.encode('constructor toString valueOf hasOwnProperty')).ids, [2, 5, 6, 9, 8, 3]);
   t.equal(tok.tokenToId('__proto__'), 7);
 });
+
+t.test('a corrupt tokenizer_config.json is an error naming the file', async (t) => {
+  const folder = join(dir, 'corrupt-config');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'vocab.txt'), '[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nword\n');
+  writeFileSync(join(folder, 'tokenizer_config.json'), '{"do_lower_case": tru');
+  t.throws(() => BertTokenizer.fromPretrained(folder), /tokenizer config .*corrupt-config\/tokenizer_config\.json is not valid JSON/);
+  writeFileSync(join(folder, 'tokenizer_config.json'), 'null');
+  t.throws(() => BertTokenizer.fromPretrained(folder), /tokenizer config .*tokenizer_config\.json must hold a JSON object, got null/);
+});

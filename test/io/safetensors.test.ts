@@ -144,3 +144,16 @@ t.test('a large file loads without a second copy in memory', { skip: !existsSync
   t.equal(loaded.big!.sum().item(), size / 4);
   loaded.big!.dispose();
 });
+
+t.test('tensor names are plain keys, even __proto__ or constructor', async (t) => {
+  const tensors: Record<string, torch.Tensor> = {};
+  for (const [name, value] of [['__proto__', 1], ['constructor', 2], ['weight', 3]] as const) {
+    Object.defineProperty(tensors, name, { value: torch.tensor([value]), enumerable: true });
+  }
+  const path = join(dir, 'odd-names.safetensors');
+  io.saveSafetensors(path, tensors);
+  const back = io.loadSafetensors(path);
+  t.same(Object.keys(back).sort(), ['__proto__', 'constructor', 'weight']);
+  t.same(Object.getOwnPropertyDescriptor(back, '__proto__')!.value.toArray(), [1]);
+  t.same(back['constructor' as string]!.toArray(), [2]);
+});
