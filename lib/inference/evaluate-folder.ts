@@ -27,6 +27,10 @@ export function folderArchitecture(dir: string): string {
 export async function evaluateModelFolder(dir: string, source: EvaluationSource): Promise<ClassificationMetrics | PretrainingMetrics> {
   const tokenizer = BertTokenizer.fromPretrained(dir);
   if ('data' in source) {
+    const architecture = folderArchitecture(dir);
+    if (architecture !== 'BertForSequenceClassification') {
+      throw new Error(`${dir} holds a ${architecture}, not a sequence classifier: labelled data needs a fine-tuned classifier (a corpus evaluates a pretrained model)`);
+    }
     const model = await BertForSequenceClassification.fromPretrained(dir);
     const labelIds = new Map<string | number, number>(Object.entries(model.config.fields.label2id).map(([k, v]) => [k, v]));
     const records = readRecords(source.data).map((r) => ({ ...r, label: typeof r.label === 'number' && !labelIds.has(r.label) ? String(r.label) : r.label }));

@@ -68,11 +68,17 @@ export async function classify(
 export async function fillMasks(model: BertForMaskedLM, tokenizer: BertTokenizer, texts: readonly string[], options: { topK?: number } = {}): Promise<MaskPrediction[]> {
   model.eval();
   const k = options.topK ?? 5;
+  if (!Number.isInteger(k) || k < 1 || k > tokenizer.vocabSize) throw new RangeError(`topK must be an integer from 1 to the vocabulary size (${tokenizer.vocabSize}), got ${k}`);
+  const wanted = (text: string) => text.split('[MASK]').length - 1;
   const results: MaskPrediction[] = [];
   for (const text of texts) {
     const e = await tokenizer.encode(text, null, { maxLength: 512 });
     const positions = e.ids.flatMap((id, i) => (id === tokenizer.maskId ? [i] : []));
-    if (positions.length === 0) throw new Error(`"${text}" has no [MASK] to fill`);
+    const quoted = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+    if (positions.length === 0 && wanted(text) === 0) throw new Error(`"${quoted}" has no [MASK] to fill`);
+    if (positions.length < wanted(text)) {
+      throw new Error(`"${quoted}" is longer than the model's 512 tokens: ${wanted(text) - positions.length} of its ${wanted(text)} [MASK]s fall past the end`);
+    }
     const masks = noGrad(() =>
       tidy(() => {
         const logits = model.forward({ inputIds: tensor([e.ids], { dtype: 'int64' }) }).logits.select(0, 0);

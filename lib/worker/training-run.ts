@@ -51,7 +51,10 @@ export class TrainingRun extends EventEmitter<RunEvents> {
 
   constructor(options: RunOptions) {
     super();
+    if (options === null || typeof options !== 'object') throw new TypeError('start(): expected options like { command: \'pretrain\', corpus, tokenizer, out }');
     const { signal, threads, ...command } = options;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('start(): signal must be an AbortSignal');
+    if ('help' in command || 'config' in command) throw new TypeError('start(): help and config are command-line flags; pass the options themselves');
     if (!['pretrain', 'adapt', 'finetune'].includes(command.command)) throw new TypeError(`start(): command must be 'pretrain', 'adapt' or 'finetune', got ${String(command.command)}`);
     if (typeof command.out !== 'string' || command.out === '') throw new TypeError('start(): out must name the run folder');
     const args = commandArgs(command);

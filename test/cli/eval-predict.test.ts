@@ -60,6 +60,14 @@ t.test('eval --corpus reports MLM metrics; predict labels texts and fills masks'
   t.equal(run('predict', '--model', join(dir, 'base'), '--text', 'no mask here').status, 2);
   t.equal(run('eval', '--model', join(dir, 'base')).status, 2, 'neither --corpus nor --data');
   t.equal(run('eval', '--model', join(dir, 'nowhere'), '--data', join(dir, 'eval.jsonl')).status, 2);
+  const top = run('predict', '--model', join(dir, 'base'), '--text', 'the [MASK] of a cell', '--top', '100000');
+  t.equal(top.status, 1);
+  t.match(top.stderr, /topK must be an integer from 1 to the vocabulary size \(\d+\), got 100000/);
+  const long = run('predict', '--model', join(dir, 'base'), '--text', `${'cell '.repeat(600)}[MASK] and [MASK]`);
+  t.match(long.stderr, /longer than the model's 512 tokens: 2 of its 2 \[MASK\]s fall past the end/);
+  const notClassifier = run('eval', '--model', join(dir, 'base'), '--data', join(dir, 'eval.jsonl'));
+  t.equal(notClassifier.status, 1);
+  t.match(notClassifier.stderr, /holds a BertForPreTraining, not a sequence classifier/);
   t.match(run('predict', '--help').stdout, /Usage: plm-torch predict/);
   t.match(run('eval', '--help').stdout, /Usage: plm-torch eval/);
 });

@@ -96,6 +96,9 @@ t.test('an error inside the worker is an error event and rejects done with its m
   const missing = train.start(options(join(dir, 'bad2'), { corpus: [join(dir, 'absent.txt')] }));
   await t.rejects(missing.done, /absent.txt does not exist/, 'no error listener: done still rejects, the host does not crash');
   t.throws(() => train.start({ ...options(join(dir, 'x')), command: 'sing' as 'pretrain' }), /command must be 'pretrain', 'adapt' or 'finetune'/);
+  t.throws(() => train.start(undefined as never), /start\(\): expected options like/);
+  t.throws(() => train.start({ ...options(join(dir, 'x')), signal: {} as AbortSignal }), /signal must be an AbortSignal/);
+  t.throws(() => train.start({ ...options(join(dir, 'x')), help: true } as never), /help and config are command-line flags/);
 });
 
 t.test('terminating a run mid-step leaves the process healthy and able to train again', async (t) => {
