@@ -98,6 +98,7 @@ export interface KaimingOptions {
 }
 
 export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  if (t.numel() === 0) return t; // as PyTorch: nothing to initialise, and no fan to divide by
   const { fanIn, fanOut } = fans(t);
   const fan = options.mode === 'fan_out' ? fanOut : fanIn;
   const gain = calculateGain(options.nonlinearity ?? 'leaky_relu', options.a ?? 0);
@@ -106,6 +107,7 @@ export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor
 }
 
 export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  if (t.numel() === 0) return t;
   const { fanIn, fanOut } = fans(t);
   const fan = options.mode === 'fan_out' ? fanOut : fanIn;
   const gain = calculateGain(options.nonlinearity ?? 'leaky_relu', options.a ?? 0);

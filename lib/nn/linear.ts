@@ -12,6 +12,9 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: { bias?: boolean } & Pick<TensorOptions, 'dtype' | 'device'> = {}) {
     super();
+    for (const [name, n] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+      if (!Number.isInteger(n) || n < 0) throw new RangeError(`Linear(): ${name} must be a non-negative integer, got ${String(n)}`);
+    }
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const factory = { dtype: options.dtype, device: options.device };

@@ -36,13 +36,14 @@ export function cosineWithWarmup(warmupSteps: number, totalSteps: number, option
 
 /** Linear warmup, then polynomial decay from lrInit to lrEnd (transformers' polynomial_decay). */
 export function polynomialWithWarmup(warmupSteps: number, totalSteps: number, options: { lrInit: number; lrEnd?: number; power?: number }): LrLambda {
+  if (options === null || typeof options !== 'object') throw new TypeError('polynomialWithWarmup(): options { lrInit, lrEnd?, power? } are required (lrInit: the optimizer\'s lr)');
   const lrEnd = options.lrEnd ?? 1e-7;
   const power = options.power ?? 1;
   const lrInit = options.lrInit;
   if (!(lrInit > lrEnd)) throw new RangeError(`lrEnd (${lrEnd}) must be smaller than the initial lr (${lrInit})`);
   return (step) => {
     if (step < warmupSteps) return warmup(step, warmupSteps);
-    if (step > totalSteps) return lrEnd / lrInit;
+    if (step > totalSteps || totalSteps <= warmupSteps) return lrEnd / lrInit; // no decay phase: at the end value
     const pctRemaining = 1 - (step - warmupSteps) / (totalSteps - warmupSteps);
     return ((lrInit - lrEnd) * pctRemaining ** power + lrEnd) / lrInit;
   };

@@ -50,9 +50,12 @@ function handles(tensors: Tensor | readonly Tensor[], what: string): number[] {
 /** d(outputs)/d(inputs) without touching any .grad; null for unused inputs with allowUnused. */
 export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
   const gradOutputs = (options.gradOutputs ?? []).map((g, i) => (g === null ? null : handleOf(g, `gradOutputs[${i}]`)));
+  const outputHandles = handles(outputs, 'outputs');
+  const inputHandles = handles(inputs, 'inputs');
+  if (outputHandles.length === 0 || inputHandles.length === 0) throw new RangeError('autograd.grad(): outputs and inputs must each hold at least one tensor');
   const result = native.autogradGrad(
-    handles(outputs, 'outputs'),
-    handles(inputs, 'inputs'),
+    outputHandles,
+    inputHandles,
     gradOutputs,
     options.retainGraph,
     options.createGraph ?? false,

@@ -178,3 +178,10 @@ t.test('init: bounds and moments of each initialiser', async (t) => {
   t.equal(nn.init.calculateGain('tanh'), 5 / 3);
   t.throws(() => nn.init.xavierUniform_(torch.empty([3])), /at least 2 dimensions/);
 });
+
+t.test('a Linear with zero input features is valid, as in PyTorch (nothing to initialise, output = bias)', async (t) => {
+  const layer = new nn.Linear(0, 2);
+  t.same(layer.weight.shape, [2, 0]);
+  t.same(layer.bias!.toArray(), [0, 0], 'bias bound 0 when fan-in is 0');
+  t.same(layer.forward(torch.zeros([3, 0])).toArray(), [[0, 0], [0, 0], [0, 0]]);
+});

@@ -2,7 +2,7 @@
 // the process lives on.
 import t from 'tap';
 
-import { torch, TorchError, type Tensor } from '../../lib/index.js';
+import { nn, optim, torch, TorchError, type Tensor } from '../../lib/index.js';
 
 type ErrorClass = typeof TypeError | typeof RangeError | typeof TorchError;
 
@@ -76,6 +76,9 @@ const cases: [string, () => unknown, ErrorClass, RegExp, string?][] = [
   ['dropout p out of range', () => torch.functional.dropout(m(), -0.1), RangeError, /p must be in \[0, 1\]/],
   ['cuda synchronize without CUDA', () => (torch.cuda.isAvailable() ? (() => { throw new TorchError('CUDA is not available', 'TORCH_NO_CUDA'); })() : torch.cuda.synchronize()), TorchError, /CUDA is not available/, 'TORCH_NO_CUDA'],
   ['out of memory', () => torch.empty([2 ** 40, 2 ** 10]), TorchError, /alloc|memory|overflow/i],
+  ['autograd.grad with nothing to differentiate', () => torch.autograd.grad([], []), RangeError, /outputs and inputs must each hold at least one tensor/],
+  ['Linear with a negative size', () => new nn.Linear(-1, 2), RangeError, /Linear\(\): inFeatures must be a non-negative integer, got -1/],
+  ['polynomial schedule without its options', () => optim.schedules.polynomialWithWarmup(0, 0, undefined as never), TypeError, /options \{ lrInit, lrEnd\?, power\? \} are required/],
 ];
 
 t.ok(cases.length >= 30, `${cases.length} bad calls`);
