@@ -10,7 +10,15 @@ import { Tensor } from '../torch/tensor.js';
  */
 export function loadTorchBin(path: string): Record<string, Tensor> {
   if (!existsSync(path)) throw new Error(`${path}: no such file`);
-  const [names, handles] = native.loadPickle(path);
+  let names: string[];
+  let handles: number[];
+  try {
+    [names, handles] = native.loadPickle(path);
+  } catch (err) {
+    // libtorch's reader does not say which file it was reading.
+    if (err instanceof Error) err.message = `${path}: ${err.message}`;
+    throw err;
+  }
   const out: Record<string, Tensor> = {};
   names.forEach((name, i) => (out[name] = new Tensor(handles[i]!)));
   return out;
