@@ -58,7 +58,8 @@ export class PretrainingStream {
   #order: number[] = [];
   #orderEpoch = -1;
   #examples: Example[] = [];
-  #examplesFor = -1;
+  /** Which (epoch, document) #examples were built for: examples differ by epoch. */
+  #examplesFor = '';
 
   constructor(corpus: ShardedCorpus, options: StreamOptions) {
     this.corpus = corpus;
@@ -83,7 +84,7 @@ export class PretrainingStream {
       if (!Number.isInteger(position[k]) || position[k] < 0) throw new RangeError(`stream position ${k} must be a non-negative integer`);
     }
     this.#position = { ...position };
-    this.#examplesFor = -1;
+    this.#examplesFor = '';
   }
 
   /** This rank's documents for an epoch: a seeded shuffle of all, every worldSize-th from rank. */
@@ -124,9 +125,10 @@ export class PretrainingStream {
         continue;
       }
       const doc = order[this.#position.cursor]!;
-      if (this.#examplesFor !== doc) {
+      const key = `${this.#position.epoch}:${doc}`;
+      if (this.#examplesFor !== key) {
         this.#examples = this.#documentExamples(doc, this.#position.epoch);
-        this.#examplesFor = doc;
+        this.#examplesFor = key;
       }
       if (this.#position.offset >= this.#examples.length) {
         this.#position = { epoch: this.#position.epoch, cursor: this.#position.cursor + 1, offset: 0 };
