@@ -10,7 +10,7 @@ import { BertForPreTraining } from '../models/bert/for-pretraining.js';
 import { manualSeed } from '../torch/creation.js';
 import { integer, number, parseCommand, required, UsageError } from './args.js';
 import { isRankProcess, launchLocal } from './launch.js';
-import { refusePreviousRun, trainAndSave, TRAINING_FLAGS } from './pretrain.js';
+import { distTimeout, refusePreviousRun, trainAndSave, TRAINING_FLAGS } from './pretrain.js';
 
 const HELP = `Usage: plm-torch adapt --from DIR --corpus FILES... --out DIR [options]
 
@@ -60,8 +60,8 @@ export async function adapt(args: string[]): Promise<number> {
   const seed = integer(values.seed, '--seed', 42, 0);
   if (!existsSync(from)) throw new UsageError(`--from: ${from} does not exist`);
   const nproc = integer(values.nproc, '--nproc', 1);
-  const distTimeout = number(values['dist-timeout'], '--dist-timeout', 300);
-  if (!isRankProcess()) refusePreviousRun(out, values.resume!);
+  const distTimeoutMs = distTimeout(values['dist-timeout']);
+  if (!isRankProcess()) refusePreviousRun(out, values.resume!, false);
   if (nproc > 1 && !isRankProcess()) return launchLocal('adapt', args, nproc);
   const tokenizer = BertTokenizer.fromPretrained(from);
   manualSeed(seed);
@@ -98,7 +98,7 @@ export async function adapt(args: string[]): Promise<number> {
     checkpointEvery: integer(values['checkpoint-every'], '--checkpoint-every', 500, 0),
     resume: values.resume,
     quiet: values.quiet,
-    distTimeoutMs: distTimeout * 1000,
+    distTimeoutMs,
     verb: 'adapted',
   });
   return result.cancelled ? 130 : 0;

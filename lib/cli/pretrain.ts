@@ -97,7 +97,7 @@ export async function pretrain(args: string[]): Promise<number> {
   const { values } = parsed;
   const out = required(values.out, '--out');
   const nproc = integer(values.nproc, '--nproc', 1);
-  const distTimeout = number(values['dist-timeout'], '--dist-timeout', 300);
+  const distTimeoutMs = distTimeout(values['dist-timeout']);
   const steps = integer(values.steps, '--steps', 1000);
   const batchSize = integer(values['batch-size'], '--batch-size', 32);
   const seqLen = integer(values['seq-len'], '--seq-len', 128, 8);
@@ -108,7 +108,7 @@ export async function pretrain(args: string[]): Promise<number> {
   if (values.optimizer !== 'adamw' && values.optimizer !== 'lamb') throw new UsageError(`--optimizer must be adamw or lamb, got '${values.optimizer}'`);
   if (!values.corpus && !values.data) throw new UsageError('give --corpus FILES or --data DIR');
   const tokenizerDir = required(values.tokenizer, '--tokenizer');
-  if (!isRankProcess()) refusePreviousRun(out, values.resume!);
+  if (!isRankProcess()) refusePreviousRun(out, values.resume!, values.data !== undefined);
   if (nproc > 1 && !isRankProcess()) return launchLocal('pretrain', args, nproc);
   const tokenizer = BertTokenizer.fromPretrained(tokenizerDir);
   const config = modelConfig(values.model!, tokenizer.vocabSize, seqLen);
@@ -134,7 +134,7 @@ export async function pretrain(args: string[]): Promise<number> {
     checkpointEvery: integer(values['checkpoint-every'], '--checkpoint-every', 500, 0),
     resume: values.resume,
     quiet: values.quiet,
-    distTimeoutMs: distTimeout * 1000,
+    distTimeoutMs,
     verb: 'pretrained',
   });
   return result.cancelled ? 130 : 0;
@@ -165,14 +165,22 @@ export interface TrainAndSaveOptions {
   verb: string;
 }
 
+/** --dist-timeout in seconds as the whole milliseconds c10d takes (1 ms to 24.8 days). */
+export function distTimeout(value: string | undefined): number {
+  const ms = Math.round(number(value, '--dist-timeout', 300) * 1000);
+  if (!(ms >= 1 && ms <= 2 ** 31 - 1)) throw new UsageError(`--dist-timeout must be from 0.001 to ${(2 ** 31 - 1) / 1000} seconds (24.8 days), got ${value}`);
+  return ms;
+}
+
 /**
  * A run leaves OUT/data, checkpoints and metrics.jsonl. A second run into the same OUT without
  * --resume would train on the first run's shards (whatever --corpus now says) and append to
  * its metrics, so it is refused. Shared by pretrain and adapt.
  */
-export function refusePreviousRun(out: string, resume: boolean): void {
+export function refusePreviousRun(out: string, resume: boolean, dataGiven: boolean): void {
   if (resume) return;
-  const previous = ['data', 'checkpoints', 'metrics.jsonl'].filter((name) => existsSync(join(out, name)));
+  // With --data the shards are the user's own, wherever they lie (OUT/data included).
+  const previous = [...(dataGiven ? [] : ['data']), 'checkpoints', 'metrics.jsonl'].filter((name) => existsSync(join(out, name)));
   if (previous.length > 0) throw new UsageError(`--out: ${out} holds a previous run (${previous.join(', ')}): pass --resume to continue it, or choose another --out`);
 }
 
@@ -181,6 +189,10 @@ export function refusePreviousRun(out: string, resume: boolean): void {
  * trainer, a final checkpoint, evaluation, and OUT as a Hugging Face folder with the tokenizer.
  */
 export async function trainAndSave(o: TrainAndSaveOptions): Promise<{ step: number; cancelled: boolean }> {
+  // Every rank checks before the rendezvous, so none can see shards another has begun to
+  // write (a rank writes only after all have joined). This covers ranks started by torchrun;
+  // --nproc's launcher has checked once already.
+  if (isRankProcess()) refusePreviousRun(o.out, o.resume, o.dataDir !== undefined);
   // One rank of a data-parallel run (plm-torch ... --nproc N, or torchrun's variables).
   const group = isRankProcess() ? initProcessGroup({ timeoutMs: o.distTimeoutMs ?? 300_000 }) : null;
   const rank = group?.rank ?? 0;

@@ -47,7 +47,8 @@ export abstract class Optimizer<O extends { lr: number }> {
       }
       const settings = { ...options, ...(inline as unknown as Partial<O>) };
       for (const key of Object.keys(settings)) {
-        if (!(key in defaults)) throw new TypeError(`param group ${g}: unknown option '${key}' (the options are ${Object.keys(defaults).join(', ')})`);
+        // 'name' labels a group, as in PyTorch; anything else unknown is most likely a typo.
+        if (!(key in defaults) && key !== 'name') throw new TypeError(`param group ${g}: unknown option '${key}' (the options are ${Object.keys(defaults).join(', ')}, and name)`);
       }
       return { ...defaults, ...settings, params: tensors };
     });

@@ -55,6 +55,12 @@ t.test('a second run into the same OUT without --resume is refused (it would tra
   t.equal(again.status, 2);
   t.match(again.stderr, /--out: .*out holds a previous run \(data, checkpoints, metrics.jsonl\): pass --resume to continue it, or choose another --out/);
   t.equal(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 12, 'the first run\'s metrics are untouched');
+  // Shards of the user's own inside OUT (data prepare --out OUT/data) are no previous run.
+  const own = join(dir, 'own');
+  const prepared = run('data', 'prepare', '--corpus', join(dir, 'corpus.txt'), '--tokenizer', join(dir, 'tok'), '--out', join(own, 'data'));
+  t.equal(prepared.status, 0, prepared.stderr);
+  const fromData = run('pretrain', '--data', join(own, 'data'), '--tokenizer', join(dir, 'tok'), '--out', own, '--steps', '2', '--batch-size', '4', '--seq-len', '32', '--quiet');
+  t.equal(fromData.status, 0, fromData.stderr);
 });
 
 t.test('pretrain: bad flags are a message and a non-zero exit', async (t) => {
@@ -62,6 +68,9 @@ t.test('pretrain: bad flags are a message and a non-zero exit', async (t) => {
   const size = run(...base, '--model', 'huge');
   t.equal(size.status, 2);
   t.match(size.stderr, /--model must be tiny, mini, small, base or a config.json, got 'huge'/);
+  const timeout = run(...base, '--dist-timeout', '3000000');
+  t.equal(timeout.status, 2);
+  t.match(timeout.stderr, /--dist-timeout must be from 0.001 to 2147483.647 seconds \(24.8 days\), got 3000000/);
   const mask = run(...base, '--mask-prob', '1.5');
   t.equal(mask.status, 2);
   t.match(mask.stderr, /--mask-prob must be below 1, got 1.5/);

@@ -154,3 +154,18 @@ t.test('a folder whose tensors are not BERT\'s is an error, not a randomly initi
   io.saveCheckpoint(folder, { 'model.layer.0.weight': torch.zeros([2, 2]), 'epoch': torch.tensor([3]) }, { ...CONFIG, model_type: 'bert' });
   await t.rejects(bert.BertForMaskedLM.fromPretrained(folder), /not-bert: none of the encoder's weights \(bert\.encoder\.layer\.0\.[a-z_.]+, …\) are in the folder, which holds 2 tensor\(s\) such as (epoch, model\.layer\.0\.weight|model\.layer\.0\.weight, epoch): not a BERT checkpoint/);
 });
+
+t.test('an untied folder from transformers 4 (bias saved only as cls.predictions.bias) loads that bias into the decoder', async (t) => {
+  torch.manualSeed(6);
+  const source = new bert.BertForMaskedLM(new bert.BertConfig({ ...CONFIG, tie_word_embeddings: false }));
+  await source.savePretrained(join(root, 'untied-v4'));
+  const file = join(root, 'untied-v4/model.safetensors');
+  const tensors = io.loadSafetensors(file);
+  const bias = torch.randn([CONFIG.vocab_size]);
+  delete tensors['cls.predictions.decoder.bias'];
+  tensors['cls.predictions.bias'] = bias;
+  io.saveSafetensors(file, tensors);
+  const model = await bert.BertForMaskedLM.fromPretrained(join(root, 'untied-v4'));
+  t.same(model.cls.predictions.decoder.bias!.toArray(), bias.toArray());
+  t.same(model.loadReport!.missingKeys, []);
+});

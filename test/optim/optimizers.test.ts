@@ -162,6 +162,8 @@ t.test('zeroGrad, groups with their own hyperparameters, validation', async (t) 
   c.grad = torch.ones([2], { dtype: 'float64' });
   inline.step();
   t.same(c.toArray(), [0.75, 0.75], 'an inline lr applies');
+  const named = new optim.AdamW([{ params: [torch.ones([1], { requiresGrad: true })], name: 'decay', weightDecay: 0.1 } as never]);
+  t.equal((named.paramGroups[0] as { name?: string }).name, 'decay', 'a group may carry a name, as in PyTorch');
 });
 
 t.test('loadStateDict checks everything before it changes anything', async (t) => {

@@ -46,6 +46,11 @@ export abstract class BertWithMlmHead extends BertPreTrainedModel {
     return 'bert.';
   }
 
+  /** transformers 4 saved an untied head's bias only as cls.predictions.bias. */
+  override get checkpointFallbacks(): Record<string, string> {
+    return this.lmHead.tiedToEmbeddings ? {} : { 'cls.predictions.decoder.bias': 'cls.predictions.bias' };
+  }
+
   override get tiedWeights(): Record<string, string> {
     if (!this.lmHead.tiedToEmbeddings) return {};
     return { 'cls.predictions.decoder.weight': 'bert.embeddings.word_embeddings.weight', 'cls.predictions.decoder.bias': 'cls.predictions.bias' };

@@ -65,6 +65,11 @@ export abstract class BertPreTrainedModel extends Module {
     return {};
   }
 
+  /** Keys older folders may lack, and where to take them from instead (key → source key). */
+  get checkpointFallbacks(): Record<string, string> {
+    return {};
+  }
+
   /** transformers' _init_weights over every submodule. */
   initWeights(): void {
     const std = this.config.fields.initializer_range;
@@ -181,16 +186,20 @@ export abstract class BertPreTrainedModel extends Module {
     let notBert: string | null = null;
     try {
       const mapped = mapPrefix(checkpoint.stateDict, model.basePrefix, Object.keys(model.stateDict()));
+      // A copy: keys are added and removed below, and the finally clause must still see (and
+      // dispose) every tensor the checkpoint held.
+      const weights = { ...mapped.stateDict };
+      for (const [key, source] of Object.entries(model.checkpointFallbacks)) if (!(key in weights) && source in weights) weights[key] = weights[source]!;
       const tiedWeights = model.tiedWeights;
       const tied = new Set(Object.keys(tiedWeights));
       for (const [alias, owner] of Object.entries(tiedWeights)) {
         // An alias is the owner's tensor: a folder holding both (older transformers wrote
         // both) loads the owner's, and a folder holding only the alias fills the owner.
-        if (!(alias in mapped.stateDict)) continue;
-        if (!(owner in mapped.stateDict)) mapped.stateDict[owner] = mapped.stateDict[alias]!;
-        delete mapped.stateDict[alias];
+        if (!(alias in weights)) continue;
+        if (!(owner in weights)) weights[owner] = weights[alias]!;
+        delete weights[alias];
       }
-      const result = model.loadStateDict(mapped.stateDict, { strict: false, ignoreUnexpected: IGNORED_ON_LOAD });
+      const result = model.loadStateDict(weights, { strict: false, ignoreUnexpected: IGNORED_ON_LOAD });
       const missing = new Set(result.missingKeys);
       const encoder = Object.keys(model.stateDict()).filter((k) => k.startsWith(`${model.basePrefix}encoder.`));
       if (encoder.every((k) => missing.has(k))) {
