@@ -16,6 +16,7 @@
       "defines": [
         "NAPI_VERSION=8",
         "NAPI_CPP_EXCEPTIONS",
+        "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
         "NODE_ADDON_API_DISABLE_DEPRECATED",
         "USE_C10D_GLOO",
         "<!@(node scripts/find-libtorch.mjs --gyp defines)"

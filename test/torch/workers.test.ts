@@ -64,3 +64,24 @@ t.test('terminating a worker mid-computation leaves the process healthy', async 
   const again = await runWorker(1, 4);
   t.equal(again.total, 200 * 4 ** 3, 'a new worker loads the addon again');
 });
+
+t.test('workers terminated at random moments, 40 times, never abort the process', async (t) => {
+  // In a child process, so that an abort is a failed exit code here rather than the end of
+  // this test file. A native call cut short by terminate() must not escape as a C++ exception.
+  const { spawnSync } = await import('node:child_process');
+  const code = `
+    import { Worker } from 'node:worker_threads';
+    for (let i = 0; i < 40; i++) {
+      const worker = new Worker(\`import { workerData, parentPort } from 'node:worker_threads';
+        const { torch } = await import(workerData.index);
+        parentPort.postMessage('started');
+        for (;;) torch.tidy(() => torch.randn([256, 256]).matmul(torch.randn([256, 256])).sum());\`, { eval: true, workerData: { index: ${JSON.stringify(index)} } });
+      await new Promise((r) => worker.once('message', r));
+      await new Promise((r) => setTimeout(r, 5 + ((i * 37) % 50)));
+      await worker.terminate();
+    }
+    console.log('survived');`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 120_000 });
+  t.equal(child.status, 0, child.stderr);
+  t.equal(child.stdout.trim(), 'survived');
+});
