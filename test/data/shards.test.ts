@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { MlmCollator } from '../../lib/data/mlm-collator.js';
-import { PretrainingStream } from '../../lib/data/pretraining-stream.js';
+import { PretrainingStream, type StreamOptions } from '../../lib/data/pretraining-stream.js';
 import { Random } from '../../lib/data/random.js';
 import { prepareShards, ShardedCorpus, MANIFEST } from '../../lib/data/shards.js';
 import { trainTokenizer } from '../../lib/data/train-tokenizer.js';
@@ -28,6 +28,17 @@ function writeCorpus(path: string, documents: number, seed: number, sentencesPer
 
 let tokenizer: BertTokenizer;
 const corpusPath = join(dir, 'corpus.txt');
+
+/** `file` prepared into dir/name with the shared tokenizer, opened. */
+async function shardsOf(file: string, name: string): Promise<ShardedCorpus> {
+  await prepareShards([file], tokenizer, join(dir, name));
+  return new ShardedCorpus(join(dir, name));
+}
+
+/** A stream over `corpus` with the shared tokenizer's [CLS] and [SEP]. */
+function streamOf(corpus: ShardedCorpus, options: Omit<StreamOptions, 'clsId' | 'sepId'>): PretrainingStream {
+  return new PretrainingStream(corpus, { ...options, clsId: tokenizer.clsId, sepId: tokenizer.sepId });
+}
 
 t.before(async () => {
   writeCorpus(corpusPath, 300, 1);
@@ -74,10 +85,8 @@ t.test('NSP pairs: balanced labels, same-document continuations, lengths within 
   // single segment, which create_pretraining_data always pairs with a random B.
   const longDocs = join(dir, 'long-docs.txt');
   writeCorpus(longDocs, 200, 4, [20, 20]);
-  const out = join(dir, 'nsp');
-  await prepareShards([longDocs], tokenizer, out);
-  const corpus = new ShardedCorpus(out);
-  const stream = new PretrainingStream(corpus, { mode: 'nsp', maxSeqLength: 64, seed: 3, clsId: tokenizer.clsId, sepId: tokenizer.sepId });
+  const corpus = await shardsOf(longDocs, 'nsp');
+  const stream = streamOf(corpus, { mode: 'nsp', maxSeqLength: 64, seed: 3 });
   const examples = stream.take(2000);
   const random = examples.filter((e) => e.nextSentenceLabel === 1).length / examples.length;
   t.ok(Math.abs(random - 0.5) < 0.06, `share of random B ${random.toFixed(3)}`);
@@ -90,11 +99,8 @@ t.test('NSP pairs: balanced labels, same-document continuations, lengths within 
 });
 
 t.test('a resumed stream equals the uninterrupted one; seeds and ranks', async (t) => {
-  const out = join(dir, 'resume');
-  await prepareShards([corpusPath], tokenizer, out);
-  const corpus = new ShardedCorpus(out);
-  const make = (seed: number, rank = 0, worldSize = 1, mode: 'nsp' | 'packed' | 'line' = 'nsp') =>
-    new PretrainingStream(corpus, { mode, maxSeqLength: 48, seed, rank, worldSize, clsId: tokenizer.clsId, sepId: tokenizer.sepId });
+  const corpus = await shardsOf(corpusPath, 'resume');
+  const make = (seed: number, rank = 0, worldSize = 1, mode: 'nsp' | 'packed' | 'line' = 'nsp') => streamOf(corpus, { mode, maxSeqLength: 48, seed, rank, worldSize });
   const whole = make(1).take(1500);
   const first = make(1);
   first.take(777);
@@ -127,18 +133,16 @@ t.test('a resumed stream equals the uninterrupted one; seeds and ranks', async (
 });
 
 t.test('stream → collator: whole-word masking from ## pieces', async (t) => {
-  const out = join(dir, 'wwm');
-  await prepareShards([corpusPath], tokenizer, out);
-  const corpus = new ShardedCorpus(out);
+  const corpus = await shardsOf(corpusPath, 'wwm');
   const continuation = new Set(tokenizer.vocabulary().flatMap((tok, id) => (tok.startsWith('##') ? [id] : [])));
-  const stream = new PretrainingStream(corpus, { mode: 'nsp', maxSeqLength: 64, seed: 1, clsId: tokenizer.clsId, sepId: tokenizer.sepId, continuationIds: continuation });
+  const stream = streamOf(corpus, { mode: 'nsp', maxSeqLength: 64, seed: 1, continuationIds: continuation });
   const collator = new MlmCollator({ vocabSize: tokenizer.vocabSize, maskId: tokenizer.maskId, padId: tokenizer.padId, specialIds: tokenizer.specialIds, wholeWordMask: true, seed: 2 });
   const batch = collator.collate(stream.take(16));
   t.same(batch.inputIds.shape[0], 16);
   t.ok(batch.nextSentenceLabel, 'NSP labels batched');
   t.ok((batch.labels.ne(-100).sum().item() as number) > 0, 'some tokens to predict');
   corpus.close();
-  rmSync(out, { recursive: true });
+  rmSync(join(dir, 'wwm'), { recursive: true });
   void MANIFEST;
 });
 
@@ -163,12 +167,10 @@ t.test('a vocabulary above 65,536 tokens is stored as uint32 and round-trips', a
 t.test('a corpus that gives no NSP pairs is an error naming why, not an endless loop', async (t) => {
   const single = join(dir, 'single-lines.txt');
   writeFileSync(single, 'one line only, in the only document.\n');
-  const out = join(dir, 'single-shards');
-  await prepareShards([single], tokenizer, out);
-  const corpus = new ShardedCorpus(out);
-  const nsp = new PretrainingStream(corpus, { mode: 'nsp', maxSeqLength: 32, clsId: tokenizer.clsId, sepId: tokenizer.sepId });
+  const corpus = await shardsOf(single, 'single-shards');
+  const nsp = streamOf(corpus, { mode: 'nsp', maxSeqLength: 32 });
   t.throws(() => nsp.next(), /no 'nsp' training examples in three passes/);
-  const packed = new PretrainingStream(corpus, { mode: 'packed', maxSeqLength: 32, clsId: tokenizer.clsId, sepId: tokenizer.sepId });
+  const packed = streamOf(corpus, { mode: 'packed', maxSeqLength: 32 });
   t.ok(packed.next().inputIds.length > 2, 'the same corpus serves MLM-only training');
 });
 
@@ -177,10 +179,8 @@ t.test('seeking to any recorded position gives the same next example, across epo
   // of the next, whose examples must be that epoch's own, not the previous epoch's.
   const small = join(dir, 'three-docs.txt');
   writeCorpus(small, 3, 9, [4, 1]);
-  const out = join(dir, 'three-shards');
-  await prepareShards([small], tokenizer, out);
-  const corpus = new ShardedCorpus(out);
-  const make = () => new PretrainingStream(corpus, { mode: 'nsp', maxSeqLength: 24, seed: 1, clsId: tokenizer.clsId, sepId: tokenizer.sepId });
+  const corpus = await shardsOf(small, 'three-shards');
+  const make = () => streamOf(corpus, { mode: 'nsp', maxSeqLength: 24, seed: 1 });
   const stream = make();
   const recorded = Array.from({ length: 300 }, () => {
     const position = stream.position();
