@@ -1,8 +1,9 @@
 // Hugging Face model folders: config.json and weights as model.safetensors, sharded
 // safetensors with an index, or pytorch_model.bin (sharded too).
-import { readJsonFile } from './json-file.js';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { readJsonFile, readJsonObject } from './json-file.js';
 
 import type { Tensor } from '../torch/tensor.js';
 import { loadSafetensors, loadSafetensorsAsync, saveSafetensors, saveSafetensorsAsync } from './safetensors.js';
@@ -29,9 +30,7 @@ export function fixLegacyKey(key: string): string {
 export function readConfig(dir: string): Config | undefined {
   const path = join(dir, 'config.json');
   if (!existsSync(path)) return undefined;
-  const config = readJsonFile(path, 'config');
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new Error(`config ${path} must hold a JSON object`);
-  return config as Config;
+  return readJsonObject(path, 'config') as Config;
 }
 
 /** The weight files of a folder, in the order transformers prefers them. */
