@@ -7,7 +7,7 @@ import { BertTokenizer } from '../data/tokenizer.js';
 import { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
 import { BertForSequenceClassification } from '../models/bert/for-tasks.js';
 import { folderArchitecture } from '../inference/evaluate-folder.js';
-import { classify, fillMasks, type ClassPrediction, type ScoreFunction } from '../inference/predictions.js';
+import { classify, fillMasks, SCORE_FUNCTIONS, type ClassPrediction, type ScoreFunction } from '../inference/predictions.js';
 import { integer, parseCommand, required, UsageError } from './args.js';
 
 const HELP = `Usage: plm-torch predict --model DIR --text TEXT... [--text-pair TEXT] [--top K] [--json]
@@ -43,7 +43,7 @@ export async function predict(args: string[]): Promise<number> {
   const texts = required(values.text, '--text');
   if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--model: ${dir} is not a model folder (no config.json)`);
   const scores = values.scores as ScoreFunction | undefined;
-  if (scores !== undefined && !['softmax', 'sigmoid', 'none'].includes(scores)) throw new UsageError(`--scores must be softmax, sigmoid or none, got '${scores}'`);
+  if (scores !== undefined && !SCORE_FUNCTIONS.includes(scores)) throw new UsageError(`--scores must be softmax, sigmoid or none, got '${scores}'`);
   const architecture = folderArchitecture(dir);
   const tokenizer = BertTokenizer.fromPretrained(dir);
   let lines: string[];

@@ -18,7 +18,8 @@ export interface ClassPrediction {
 }
 
 /** What turns a classifier's logits into scores, as transformers' text-classification pipeline. */
-export type ScoreFunction = 'softmax' | 'sigmoid' | 'none';
+export const SCORE_FUNCTIONS = ['softmax', 'sigmoid', 'none'] as const;
+export type ScoreFunction = (typeof SCORE_FUNCTIONS)[number];
 
 /**
  * transformers' rule: sigmoid for a multi-label classifier or a single output (each label
@@ -48,7 +49,7 @@ export async function classify(
   model.eval();
   const id2label = model.config.fields.id2label;
   const score = options.functionToApply ?? defaultScoreFunction(model.config);
-  if (!['softmax', 'sigmoid', 'none'].includes(score)) throw new RangeError(`functionToApply must be 'softmax', 'sigmoid' or 'none', got ${JSON.stringify(score)}`);
+  if (!SCORE_FUNCTIONS.includes(score)) throw new RangeError(`functionToApply must be 'softmax', 'sigmoid' or 'none', got ${JSON.stringify(score)}`);
   const results: ClassPrediction[] = [];
   for (const text of texts) {
     const e = await tokenizer.encode(text, options.textPair ?? null, { maxLength: options.maxLength ?? 512 });
@@ -69,16 +70,14 @@ export async function fillMasks(model: BertForMaskedLM, tokenizer: BertTokenizer
   model.eval();
   const k = options.topK ?? 5;
   if (!Number.isInteger(k) || k < 1 || k > tokenizer.vocabSize) throw new RangeError(`topK must be an integer from 1 to the vocabulary size (${tokenizer.vocabSize}), got ${k}`);
-  const wanted = (text: string) => text.split('[MASK]').length - 1;
   const results: MaskPrediction[] = [];
   for (const text of texts) {
     const e = await tokenizer.encode(text, null, { maxLength: 512 });
     const positions = e.ids.flatMap((id, i) => (id === tokenizer.maskId ? [i] : []));
+    const wanted = text.split('[MASK]').length - 1;
     const quoted = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-    if (positions.length === 0 && wanted(text) === 0) throw new Error(`"${quoted}" has no [MASK] to fill`);
-    if (positions.length < wanted(text)) {
-      throw new Error(`"${quoted}" is longer than the model's 512 tokens: ${wanted(text) - positions.length} of its ${wanted(text)} [MASK]s fall past the end`);
-    }
+    if (positions.length === 0 && wanted === 0) throw new Error(`"${quoted}" has no [MASK] to fill`);
+    if (positions.length < wanted) throw new Error(`"${quoted}" is longer than the model's 512 tokens: ${wanted - positions.length} of its ${wanted} [MASK]s fall past the end`);
     const masks = noGrad(() =>
       tidy(() => {
         const logits = model.forward({ inputIds: tensor([e.ids], { dtype: 'int64' }) }).logits.select(0, 0);
