@@ -6,6 +6,11 @@ export type Device = string;
 
 const DEVICE_PATTERN = /^(cpu|cuda|meta)(:\d+)?$/;
 
+/** Whether a string names a device (and not, say, a dtype): its form only, not its presence. */
+export function isDeviceName(name: string): boolean {
+  return DEVICE_PATTERN.test(name);
+}
+
 let cudaDevices: number | undefined;
 
 /**

@@ -3,7 +3,7 @@
 import { inspect } from 'node:util';
 
 import { native, type Handle, type NativeValue } from '../native.js';
-import { checkDevice, type Device } from './device.js';
+import { checkDevice, isDeviceName, type Device } from './device.js';
 import { DTYPES, dtypeCode, dtypeName, readDtype, typedArrayOf, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
 import { atenOps, callOp } from './ops.js';
@@ -320,7 +320,7 @@ export class Tensor implements Scoped {
     let copy = false;
     let nonBlocking = false;
     if (typeof target === 'string') {
-      if (/^(cpu|cuda|meta)(:\d+)?$/.test(target)) device = checkDevice(target);
+      if (isDeviceName(target)) device = checkDevice(target);
       else if ((DTYPES as readonly string[]).includes(target)) dtype = target as DType;
       else throw new TypeError(`to(): ${JSON.stringify(target)} is neither a dtype (${DTYPES.join(', ')}) nor a device ('cpu', 'cuda' or 'cuda:N')`);
     } else if (target !== null && typeof target === 'object') {

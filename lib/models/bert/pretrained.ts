@@ -185,7 +185,8 @@ export abstract class BertPreTrainedModel extends Module {
     const storedDtype = Object.values(checkpoint.stateDict).find((t) => isFloatingPoint(t.dtype))?.dtype;
     let notBert: string | null = null;
     try {
-      const mapped = mapPrefix(checkpoint.stateDict, model.basePrefix, Object.keys(model.stateDict()));
+      const modelKeys = Object.keys(model.stateDict());
+      const mapped = mapPrefix(checkpoint.stateDict, model.basePrefix, modelKeys);
       // A copy: keys are added and removed below, and the finally clause must still see (and
       // dispose) every tensor the checkpoint held.
       const weights = { ...mapped.stateDict };
@@ -201,7 +202,7 @@ export abstract class BertPreTrainedModel extends Module {
       }
       const result = model.loadStateDict(weights, { strict: false, ignoreUnexpected: IGNORED_ON_LOAD });
       const missing = new Set(result.missingKeys);
-      const encoder = Object.keys(model.stateDict()).filter((k) => k.startsWith(`${model.basePrefix}encoder.`));
+      const encoder = modelKeys.filter((k) => k.startsWith(`${model.basePrefix}encoder.`));
       if (encoder.every((k) => missing.has(k))) {
         // Every encoder weight missing: loading would hand back a randomly initialised model.
         const held = Object.keys(checkpoint.stateDict);
