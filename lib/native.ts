@@ -1,7 +1,10 @@
 // Loads the addon (prebuilds/ or the local build, through node-gyp-build) and types it.
 // Only lib/torch talks to this module.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+import { packageRoot } from './package-root.js';
 
 /** A tensor as the addon knows it: a number naming a slot of its per-thread table. */
 export type Handle = number;
@@ -132,8 +135,44 @@ export interface NativeBinding {
   ddpDestroy(ddp: number): void;
 }
 
-/** The package root: dist/lib/native.js lies two folders below it. */
-export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+export { packageRoot };
+
+/** The addon could not be loaded: not built, or the libtorch it was built against moved or changed. */
+export class AddonLoadError extends Error {
+  readonly code = 'PLM_TORCH_NO_ADDON';
+  constructor(message: string) {
+    super(message);
+    this.name = 'AddonLoadError';
+  }
+}
+
+const FIX = 'Run `npx plm-torch setup`: it finds (or installs) torch and builds the addon against it.';
+
+/** The libtorch folder the addon was built against, as the build recorded it. */
+function builtAgainst(): string | undefined {
+  const record = join(packageRoot, 'build/libtorch.json');
+  try {
+    return (JSON.parse(readFileSync(record, 'utf8')) as { libDir?: string }).libDir;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Turns the loader's or the dynamic linker's message into what happened and what to run. */
+export function explainLoadFailure(reason: string, libDir = builtAgainst()): string {
+  const missing = /([\w.+-]+\.so[\w.]*): cannot open shared object file/.exec(reason);
+  if (missing) {
+    return `plm-torch: the libtorch its addon was built against is gone: ${missing[1]} cannot be found${libDir ? ` (it was in ${libDir})` : ''}.\n${FIX}`;
+  }
+  const symbol = /undefined symbol: (\S+)/.exec(reason);
+  if (symbol) {
+    return `plm-torch: the libtorch${libDir ? ` in ${libDir}` : ''} changed since the addon was built against it (undefined symbol ${symbol[1]}).\n${FIX}`;
+  }
+  if (/No native build was found/.test(reason)) {
+    return `plm-torch: the native addon is not built (no libtorch was found when plm-torch was installed, or its build failed).\n${FIX}`;
+  }
+  return `plm-torch: the native addon could not be loaded (${reason}).\n${FIX}`;
+}
 
 function load(): NativeBinding {
   const require = createRequire(import.meta.url);
@@ -141,12 +180,7 @@ function load(): NativeBinding {
   try {
     return nodeGypBuild(packageRoot) as NativeBinding;
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(
-      `plm-torch: the native addon could not be loaded (${reason}).\n` +
-        'Build it with `npm run build:native` (it finds libtorch as README describes), ' +
-        'or run `node scripts/find-libtorch.mjs` to see which libtorch it would use.',
-    );
+    throw new AddonLoadError(explainLoadFailure(err instanceof Error ? err.message : String(err)));
   }
 }
 

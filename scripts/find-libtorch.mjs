@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Finds the one libtorch that plm-torch builds against and loads.
 // Order: LIBTORCH (a libtorch folder) → the torch of PLM_TORCH_PYTHON, else of the
-// project's .venv, else of python3 → system paths. libtorch 2.1 or newer.
+// project's .venv, else of `plm-torch setup`'s venv (in the user's cache), else of python3 →
+// system paths. libtorch 2.1 or newer.
 // Everything is read from files (headers, cmake config, the libraries themselves), so
 // nothing here imports torch or runs code from the installation.
 //
@@ -12,6 +13,7 @@
 //   node scripts/find-libtorch.mjs --gyp include|libraries|ldflags|defines
 import { existsSync, readFileSync, writeFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -100,6 +102,16 @@ function fromFolder(root, source) {
   return inspect(root, join(root, 'include'), join(root, 'lib'), source);
 }
 
+/** Where `plm-torch setup` keeps its venv: $XDG_CACHE_HOME/plm-torch, else ~/.cache/plm-torch. */
+export function cacheDir(env = process.env) {
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), '.cache');
+  return join(base, 'plm-torch');
+}
+
+export function cacheVenvPython(env = process.env) {
+  return join(cacheDir(env), 'venv/bin/python');
+}
+
 /** Asks a Python interpreter where its torch package lies, without importing torch. */
 function torchFolderOfPython(python) {
   try {
@@ -136,6 +148,8 @@ export function findLibtorch(env = process.env) {
   else {
     const venvPython = join(projectRoot, '.venv/bin/python');
     if (existsSync(venvPython)) pythons.push(['the project .venv', venvPython]);
+    const setupPython = cacheVenvPython(env);
+    if (existsSync(setupPython)) pythons.push(["plm-torch setup's venv", setupPython]);
     pythons.push(['python3', 'python3']);
   }
   for (const [label, python] of pythons) {
@@ -170,11 +184,8 @@ export class LibtorchNotFound extends Error {
       [
         `plm-torch needs libtorch ${MIN_MAJOR}.${MIN_MINOR} or newer and found none it can use.`,
         ...(tried.length ? ['Looked at:', ...tried.map((t) => `  - ${t}`)] : []),
-        'Fix it with one of:',
-        '  python3 -m venv .venv && .venv/bin/pip install torch',
-        '  export PLM_TORCH_PYTHON=$PWD/.venv/bin/python && npm rebuild plm-torch',
-        'or, with a libtorch zip unpacked to /opt/libtorch:',
-        '  export LIBTORCH=/opt/libtorch && npm rebuild plm-torch',
+        'Run `npx plm-torch setup`: it installs torch in a private venv and builds the addon',
+        '(`--python PY` to use the torch of another Python, `--libtorch DIR` for an unpacked libtorch).',
       ].join('\n'),
     );
     this.name = 'LibtorchNotFound';

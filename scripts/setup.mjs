@@ -5,7 +5,7 @@
 //   the TypeScript build. Run by `npm test` (pretest); a second run takes seconds.
 // LIBTORCH or PLM_TORCH_PYTHON, when set, choose the libtorch instead of the .venv.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -94,7 +94,7 @@ function chosenLibtorch() {
   return JSON.parse(out);
 }
 
-function ensureNativeBuild() {
+async function ensureNativeBuild() {
   const addon = join(root, 'build/Release/plm_torch.node');
   const record = join(root, 'build/libtorch.json');
   const found = chosenLibtorch();
@@ -104,7 +104,11 @@ function ensureNativeBuild() {
     newestMtime([join(root, 'native'), join(root, 'CMakeLists.txt'), join(root, 'scripts/find-libtorch.mjs')]) > statSync(addon).mtimeMs;
   if (built && built.root === found.root && built.version === found.version && !sourcesChanged) return;
   log(`building the addon against libtorch ${found.version} (${found.source})`);
-  run(process.execPath, [join(root, 'node_modules/cmake-js/bin/cmake-js'), 'compile', '--out', 'build']);
+  // A build made against another libtorch keeps its CMake cache: start it afresh.
+  if (built && built.root !== found.root) rmSync(join(root, 'build'), { recursive: true, force: true });
+  const { buildAddon } = await import('./build-addon.mjs');
+  const result = await buildAddon({ stream: process.stdout });
+  if (!result.ok) throw new Error(`the addon's build failed:\n${result.tail}\n(the whole log is ${result.log})`);
 }
 
 function ensureTypeScriptBuild() {
@@ -115,7 +119,7 @@ try {
   ensureSystemTools();
   ensureVenv();
   ensureNpmDependencies();
-  ensureNativeBuild();
+  await ensureNativeBuild();
   ensureTypeScriptBuild();
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (err) {

@@ -2,8 +2,10 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { native, packageRoot } from '../native.js';
+import type { NativeBinding } from '../native.js';
+import { packageRoot } from '../package-root.js';
 import { parseCommand, UsageError } from './args.js';
+import { findLibtorchScript } from './build-scripts.js';
 
 const HELP = `Usage: plm-torch doctor [--json] [--seconds S] [--size N]
 
@@ -44,6 +46,12 @@ export async function doctor(args: string[]): Promise<number> {
   if (!(seconds > 0)) throw new UsageError(`--seconds must be a positive number, got ${values.seconds}`);
   if (!Number.isInteger(size) || size < 16) throw new UsageError(`--size must be an integer of at least 16, got ${values.size}`);
 
+  let native: NativeBinding;
+  try {
+    ({ native } = await import('../native.js'));
+  } catch (err) {
+    return reportNoAddon(err, values.json === true);
+  }
   const info = native.runtime();
   const recordFile = join(packageRoot, 'build/libtorch.json');
   const record = existsSync(recordFile) ? (JSON.parse(readFileSync(recordFile, 'utf8')) as Record<string, unknown>) : undefined;
@@ -77,4 +85,25 @@ export async function doctor(args: string[]): Promise<number> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** Without a loadable addon: why, what libtorch would be used now, and the fix. Exit code 1. */
+async function reportNoAddon(err: unknown, json: boolean): Promise<number> {
+  const message = err instanceof Error ? err.message : String(err);
+  const { findLibtorch } = await findLibtorchScript();
+  let found: string;
+  let record: unknown = null;
+  try {
+    const r = findLibtorch();
+    record = r;
+    found = `libtorch ${r.version} from ${r.source}`;
+  } catch (notFound) {
+    found = (notFound as Error).message.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4)).join('; ') || 'none';
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ addon: null, error: message, found: record }, null, 2)}\n`);
+  } else {
+    process.stdout.write(['plm-torch doctor', '  addon           not loaded', `  libtorch now    ${found}`, '', message, ''].join('\n'));
+  }
+  return 1;
 }
