@@ -10,7 +10,7 @@ import { BertForPreTraining } from '../models/bert/for-pretraining.js';
 import { manualSeed } from '../torch/creation.js';
 import { integer, number, parseCommand, required, UsageError } from './args.js';
 import { isRankProcess, launchLocal } from './launch.js';
-import { distTimeout, refusePreviousRun, trainAndSave, TRAINING_FLAGS } from './pretrain.js';
+import { distTimeout, refusePreviousRun, SEQ_LEN_ALIAS, trainAndSave, TRAINING_FLAGS } from './pretrain.js';
 
 const HELP = `Usage: plm-torch adapt --from DIR --corpus FILES... --out DIR [options]
 
@@ -24,8 +24,10 @@ embedding rows are new, every old row is kept, and the MLM decoder stays tied.
   --out DIR           where the adapted model goes
   --extend-vocab N    add the N best domain words as tokens (default 0)
   --steps N           optimizer steps (default 1000)
-  --batch-size B      sequences per step (default 32)
-  --seq-len L         maximum sequence length (default 128)
+  --batch-size B      sequences per step in each process (default 32); with --nproc N
+                      the step holds N × B
+  --max-length L      tokens per sequence, [CLS] and [SEP] included (default 128;
+                      --seq-len is the same flag)
   --lr LR             peak learning rate (default 5e-5)
   --nsp               keep the NSP objective (needs a folder with the NSP head)
   --bf16              bfloat16 autocast
@@ -49,9 +51,10 @@ export async function adapt(args: string[]): Promise<number> {
       ...TRAINING_FLAGS,
     },
     HELP,
+    { command: 'adapt', aliases: SEQ_LEN_ALIAS },
   );
   if (!parsed) return 0;
-  const { values } = parsed;
+  const { values, flag } = parsed;
   const from = required(values.from, '--from');
   const corpus = required(values.corpus, '--corpus');
   const out = required(values.out, '--out');
@@ -86,7 +89,7 @@ export async function adapt(args: string[]): Promise<number> {
     out,
     steps,
     batchSize: integer(values['batch-size'], '--batch-size', 32),
-    seqLen: integer(values['seq-len'], '--seq-len', 128, 8),
+    seqLen: integer(values['max-length'], flag('max-length'), 128, 8),
     lr: number(values.lr, '--lr', 5e-5),
     seed,
     maskProbability: 0.15,

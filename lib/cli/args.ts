@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+type OptionConfig = ParseArgsOptionsConfig[string];
 
 export class UsageError extends Error {}
 
@@ -20,31 +21,201 @@ export function usage<T>(parse: () => T): T {
 const COMMON = { help: { type: 'boolean', short: 'h' }, config: { type: 'string' } } as const;
 type Parsed<O extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; options: O & typeof COMMON; strict: true; allowPositionals: true }>>;
 
+export interface ParseCommandOptions<K extends string = string> {
+  /**
+   * The subcommand as typed ('pretrain', 'data prepare'), for messages such as "plm-torch
+   * pretrain --help lists the options". Without it, the name in help's first line
+   * ("Usage: plm-torch NAME ...") is used, else a plain "run with --help".
+   */
+  command?: string;
+  /** Whether arguments that are not flags are allowed (default false). */
+  positionals?: boolean;
+  /**
+   * Other names a flag is accepted under, alias → flag ({ 'seq-len': 'max-length' }), on the
+   * command line and in --config. The value lands under the flag's own name; giving both with
+   * different values is a usage error. Help lists the flag; `flag(name)` says which was used.
+   */
+  aliases?: Readonly<Record<string, K>>;
+}
+
+export type ParsedCommand<O extends ParseArgsOptionsConfig> = Parsed<O> & {
+  /** The flag as the user spelled it ('--seq-len' when given under that alias), for messages. */
+  flag(name: Extract<keyof O, string>): string;
+};
+
 /**
  * Parses a subcommand's flags. `--help` prints `help` and returns null. `--config FILE.json`
  * supplies any flag as a JSON key ("batch-size", "batchSize" or "batch_size"); flags given on
- * the command line win over the file. Unknown keys and values of the wrong type are usage errors.
+ * the command line win over the file. Unknown flags and keys (with the closest known one
+ * suggested), missing values and values of the wrong type are usage errors.
  */
-export function parseCommand<const O extends ParseArgsOptionsConfig>(args: string[], options: O, help: string, { positionals = false } = {}): Parsed<O> | null {
-  const all = { ...options, ...COMMON };
-  const parsed = usage(() => parseArgs({ args, options: all, strict: true, allowPositionals: true, tokens: true }));
-  const values = parsed.values as Record<string, unknown>;
-  if (values.help) {
+export function parseCommand<const O extends ParseArgsOptionsConfig>(
+  args: string[],
+  options: O,
+  help: string,
+  { command, positionals = false, aliases = {} }: ParseCommandOptions<Extract<keyof O, string>> = {},
+): ParsedCommand<O> | null {
+  const own = options as ParseArgsOptionsConfig;
+  for (const [alias, name] of Object.entries(aliases)) {
+    if (!own[name] || own[alias] || alias in COMMON) throw new TypeError(`alias '${alias}' must name a flag of this command and be no flag itself`);
+  }
+  // An alias takes its flag's type, never its default (so that it is seen only when given).
+  const aliased = Object.fromEntries(Object.entries(aliases).map(([alias, name]) => [alias, { type: own[name]!.type, ...(own[name]!.multiple ? { multiple: true } : {}) }]));
+  const all: ParseArgsOptionsConfig = { ...own, ...aliased, ...COMMON };
+  const pointer = helpPointer(command ?? commandInHelp(help));
+
+  // A lenient pass first: its tokens let every mistake be told in our words, before the strict
+  // pass (which then finds none) builds the values.
+  const { tokens } = usage(() => parseArgs({ args, options: all, strict: false, allowPositionals: true, tokens: true }));
+  if (tokens.some((t) => t.kind === 'option' && t.name === 'help')) {
     process.stdout.write(`${help}\n  --config FILE.json  any of these flags as JSON keys ("batch-size" or "batchSize"); flags given here win\n  -h, --help          this text\n`);
     return null;
   }
-  if (!positionals && parsed.positionals.length > 0) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
-  if (typeof values.config === 'string') {
-    const given = new Set(parsed.tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])));
-    for (const [key, value] of Object.entries(readConfig(values.config))) {
-      const name = key.replace(/_/g, '-').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-      const option = (options as ParseArgsOptionsConfig)[name];
-      if (!option) throw new UsageError(`${values.config}: unknown option '${key}' (the flags are: ${Object.keys(options).join(', ')})`);
-      if (given.has(name)) continue;
-      values[name] = configValue(values.config, key, value, option);
+  for (const [i, token] of tokens.entries()) {
+    if (token.kind === 'option') {
+      const option = all[token.name];
+      if (!option) throw new UsageError(unknownFlag(token.rawName, args[token.index]!, Object.keys(all), aliases, pointer));
+      if (option.type === 'string' && token.value === undefined) throw new UsageError(`option '${token.rawName}' needs a value`);
+      if (option.type === 'string' && !token.inlineValue && token.value!.length > 1 && token.value!.startsWith('-')) {
+        throw new UsageError(`option '${token.rawName}' needs a value, got the flag '${token.value}' (for a value that starts with '-', write ${token.rawName}=${token.value})`);
+      }
+      if (option.type === 'boolean' && token.value !== undefined) throw new UsageError(`option '${token.rawName}' takes no value, got '${args[token.index]}'`);
+    } else if (token.kind === 'positional' && !positionals) {
+      const before = tokens[i - 1];
+      const flagBefore = before?.kind === 'option' && all[before.name]?.type === 'boolean' ? ` (${before.rawName} takes no value)` : '';
+      throw new UsageError(`unexpected argument '${token.value}'${flagBefore}`);
     }
   }
-  return parsed as unknown as Parsed<O>;
+
+  const parsed = usage(() => parseArgs({ args, options: all, strict: true, allowPositionals: true, tokens: true }));
+  const values = parsed.values as Record<string, unknown>;
+  const spelled = new Map<string, string>(); // flag → the alias it was given under
+  const given = new Set<string>();
+  for (const token of parsed.tokens) if (token.kind === 'option') given.add(aliases[token.name] ?? token.name);
+  for (const [alias, name] of Object.entries(aliases)) {
+    if (values[alias] === undefined) continue;
+    const flagGiven = parsed.tokens.some((t) => t.kind === 'option' && t.name === name);
+    if (flagGiven && !sameValue(values[alias], values[name])) {
+      throw new UsageError(`--${alias} ${show(values[alias])} and --${name} ${show(values[name])} are one option given twice with different values; give one of them`);
+    }
+    if (!flagGiven) {
+      values[name] = values[alias];
+      spelled.set(name, alias);
+    }
+    delete values[alias];
+  }
+
+  if (typeof values.config === 'string') {
+    const file = values.config;
+    const fromFile = new Map<string, { key: string; value: unknown }>();
+    for (const [key, value] of Object.entries(readConfig(file))) {
+      const written = key.replace(/_/g, '-').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      const name = aliases[written] ?? written;
+      const option = own[name];
+      if (!option) {
+        const found = closest(written, [...Object.keys(own), ...Object.keys(aliases)]);
+        const near = found.filter((n) => !found.includes(aliases[n] ?? '')).map((n) => `'${inStyleOf(key, n)}'`);
+        throw new UsageError(`${file}: unknown option '${key}'${near.length > 0 ? `; did you mean ${orList(near)}?` : ''} (the flags are: ${Object.keys(own).join(', ')})`);
+      }
+      const converted = configValue(file, key, value, option);
+      const earlier = fromFile.get(name);
+      if (earlier && !sameValue(earlier.value, converted)) {
+        throw new UsageError(`${file}: '${earlier.key}' and '${key}' are one option given twice with different values (${show(earlier.value)} and ${show(converted)}); give one of them`);
+      }
+      fromFile.set(name, { key, value: converted });
+      if (given.has(name)) continue;
+      values[name] = converted;
+      if (written !== name) spelled.set(name, written);
+      else spelled.delete(name);
+    }
+  }
+  const result = parsed as unknown as ParsedCommand<O>;
+  result.flag = (name) => `--${spelled.get(name) ?? name}`;
+  return result;
+}
+
+/** "plm-torch pretrain" from "Usage: plm-torch pretrain (--corpus ...", or undefined. */
+function commandInHelp(help: string): string | undefined {
+  const words = /^Usage: plm-torch ((?:[a-z][a-z-]*)(?: [a-z][a-z-]*)*)/.exec(help);
+  return words?.[1];
+}
+
+function helpPointer(command: string | undefined): string {
+  return command ? `(plm-torch ${command} --help lists the options)` : '(run with --help to list the options)';
+}
+
+/** "unknown option '--devic'; did you mean '--device'? (plm-torch pretrain --help lists the options)" */
+function unknownFlag(rawName: string, arg: string, names: string[], aliases: Readonly<Record<string, string>>, pointer: string): string {
+  let shown = rawName;
+  let written: string;
+  if (rawName.startsWith('--')) written = rawName.slice(2);
+  else if (/^-[^-]{2,}/.test(arg)) {
+    // '-device': a long flag with one dash, which parseArgs reads as the short flags -d -e ...
+    shown = arg.split('=')[0]!;
+    written = shown.slice(1);
+  } else written = rawName.slice(1);
+  const found = written.length > 1 ? closest(written, names.filter((n) => n.length > 1)) : [];
+  const near = found.filter((n) => !found.includes(aliases[n] ?? '')); // a flag, not also its alias
+  return `unknown option '${shown}'${near.length > 0 ? `; did you mean ${orList(near.map((n) => `'--${n}'`))}?` : ''} ${pointer}`;
+}
+
+/**
+ * The known names a mistyped one most likely meant: those it is a prefix of ('batch' →
+ * 'batch-size'), else the nearest by Damerau–Levenshtein distance, when that distance is at
+ * most max(2, a third of its length) and below its length. Case, '_' and camelCase are
+ * ignored. At most three, best first.
+ */
+export function closest(name: string, names: readonly string[]): string[] {
+  const key = kebab(name);
+  if (key.length === 0) return [];
+  const exact = names.filter((n) => kebab(n) === key);
+  if (exact.length > 0) return exact.slice(0, 1);
+  if (key.length >= 3) {
+    const prefixed = names.filter((n) => n.startsWith(key));
+    if (prefixed.length > 0) return [...prefixed].sort((a, b) => a.length - b.length).slice(0, 3);
+  }
+  const limit = Math.min(Math.max(2, Math.floor(key.length / 3)), key.length - 1);
+  const scored = names.map((n) => ({ n, d: editDistance(key, n) })).filter((s) => s.d <= limit);
+  if (scored.length === 0) return [];
+  const best = Math.min(...scored.map((s) => s.d));
+  return scored.filter((s) => s.d === best).map((s) => s.n).slice(0, 3);
+}
+
+function kebab(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase().replace(/_/g, '-');
+}
+
+/** Damerau–Levenshtein distance (optimal string alignment: a swap of neighbours costs 1). */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** A flag name written the way a config key was: 'batch_size', 'batchSize' or 'batch-size'. */
+function inStyleOf(key: string, name: string): string {
+  if (key.includes('_')) return name.replace(/-/g, '_');
+  if (/[A-Z]/.test(key)) return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return name;
+}
+
+function orList(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function show(value: unknown): string {
+  return Array.isArray(value) ? value.map(String).join(' ') : String(value);
 }
 
 function readConfig(path: string): Record<string, unknown> {
@@ -59,7 +230,7 @@ function readConfig(path: string): Record<string, unknown> {
   return config as Record<string, unknown>;
 }
 
-function configValue(file: string, key: string, value: unknown, option: ParseArgsOptionsConfig[string]): unknown {
+function configValue(file: string, key: string, value: unknown, option: OptionConfig): unknown {
   const scalar = (v: unknown) => {
     if (typeof v === 'string') return v;
     if (typeof v === 'number' && Number.isFinite(v)) return String(v);
@@ -72,7 +243,6 @@ function configValue(file: string, key: string, value: unknown, option: ParseArg
   if (option.multiple) return (Array.isArray(value) ? value : [value]).map(scalar);
   return scalar(value);
 }
-
 export function required<T>(value: T | undefined, flag: string): T {
   if (value === undefined || (Array.isArray(value) && value.length === 0)) throw new UsageError(`${flag} is required`);
   return value;

@@ -145,7 +145,7 @@ export async function demo(args: string[]): Promise<number> {
     const code = await stage;
     if (code !== 0) throw new Error(`a demo stage exited with ${code}`);
   };
-  const step = (p: Plan['pretrain']) => ['--steps', String(p.steps), '--batch-size', String(p.batchSize), '--seq-len', String(p.seqLen), '--lr', String(p.lr), '--seed', seed];
+  const step = (p: Plan['pretrain']) => ['--steps', String(p.steps), '--batch-size', String(p.batchSize), '--max-length', String(p.seqLen), '--lr', String(p.lr), '--seed', seed];
 
   say(`1/5 WordPiece tokenizer (${plan.vocabSize} tokens) on the general corpus`);
   await run(tokenizer(['train', ...general.flatMap((f) => ['--corpus', f]), '--vocab-size', String(plan.vocabSize), '--out', dirs.tokenizer]));

@@ -16,7 +16,7 @@ of a sequence classifier on JSONL records {"text", "text_pair"?, "label"}.
   --data FILE       labelled JSONL records
   --batches N       masked batches to evaluate with --corpus (default 20)
   --batch-size B    sequences per batch (default 32)
-  --seq-len L       sequence length (default 128)
+  --max-length L    tokens per sequence with --corpus (default 128; --seq-len is the same)
   --seed S          seed for masking (default 0)
   --json            print one JSON object
 `;
@@ -30,14 +30,15 @@ export async function evaluate(args: string[]): Promise<number> {
       data: { type: 'string' },
       batches: { type: 'string' },
       'batch-size': { type: 'string' },
-      'seq-len': { type: 'string' },
+      'max-length': { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     HELP,
+    { command: 'eval', aliases: { 'seq-len': 'max-length' } },
   );
   if (!parsed) return 0;
-  const { values } = parsed;
+  const { values, flag } = parsed;
   const dir = required(values.model, '--model');
   if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--model: ${dir} is not a model folder (no config.json)`);
   if (!values.corpus === !values.data) throw new UsageError('give either --corpus FILES or --data FILE.jsonl');
@@ -48,7 +49,7 @@ export async function evaluate(args: string[]): Promise<number> {
           corpus: values.corpus!,
           batches: integer(values.batches, '--batches', 20),
           batchSize: integer(values['batch-size'], '--batch-size', 32),
-          seqLen: integer(values['seq-len'], '--seq-len', 128, 8),
+          seqLen: integer(values['max-length'], flag('max-length'), 128, 8),
           seed: integer(values.seed, '--seed', 0, 0),
         })),
       };

@@ -32,9 +32,11 @@ vocab.txt) with metrics.jsonl, eval.json and checkpoints/.
   --model NAME|FILE      tiny, mini, small, base, or a config.json (default tiny)
   --out DIR              where the model, metrics and checkpoints go
   --steps N              optimizer steps (default 1000)
-  --batch-size B         sequences per step (default 32)
-  --grad-accum N         micro-batches per step (default 1)
-  --seq-len L            maximum sequence length (default 128)
+  --batch-size B         sequences per step in each process (default 32); with --nproc N
+                         the step holds N × B (and with --grad-accum G, G × N × B)
+  --grad-accum G         micro-batches of B sequences per step (default 1)
+  --max-length L         tokens per sequence, [CLS] and [SEP] included (default 128;
+                         --seq-len is the same flag)
   --lr LR                peak learning rate (default 1e-4)
   --warmup N             warmup steps (default 1% of steps)
   --optimizer NAME       adamw or lamb (default adamw)
@@ -64,7 +66,7 @@ export function modelConfig(name: string, vocabSize: number, seqLen: number): Be
 export const TRAINING_FLAGS = {
   steps: { type: 'string' },
   'batch-size': { type: 'string' },
-  'seq-len': { type: 'string' },
+  'max-length': { type: 'string' },
   lr: { type: 'string' },
   bf16: { type: 'boolean', default: false },
   'checkpoint-every': { type: 'string' },
@@ -74,6 +76,9 @@ export const TRAINING_FLAGS = {
   'dist-timeout': { type: 'string' },
   quiet: { type: 'boolean', default: false },
 } as const;
+
+/** --seq-len, the older name of --max-length, still accepted (pretrain, adapt and eval). */
+export const SEQ_LEN_ALIAS = { 'seq-len': 'max-length' } as const;
 
 export async function pretrain(args: string[]): Promise<number> {
   const parsed = parseCommand(
@@ -92,15 +97,16 @@ export async function pretrain(args: string[]): Promise<number> {
       ...TRAINING_FLAGS,
     },
     HELP,
+    { command: 'pretrain', aliases: SEQ_LEN_ALIAS },
   );
   if (!parsed) return 0;
-  const { values } = parsed;
+  const { values, flag } = parsed;
   const out = required(values.out, '--out');
   const nproc = integer(values.nproc, '--nproc', 1);
   const distTimeoutMs = distTimeout(values['dist-timeout']);
   const steps = integer(values.steps, '--steps', 1000);
   const batchSize = integer(values['batch-size'], '--batch-size', 32);
-  const seqLen = integer(values['seq-len'], '--seq-len', 128, 8);
+  const seqLen = integer(values['max-length'], flag('max-length'), 128, 8);
   const lr = number(values.lr, '--lr', 1e-4);
   const seed = integer(values.seed, '--seed', 42, 0);
   const maskProbability = number(values['mask-prob'], '--mask-prob', 0.15);
