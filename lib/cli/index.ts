@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { packageRoot } from '../package-root.js';
-import { UsageError } from './args.js';
+import { closest, UsageError } from './args.js';
 
 interface Subcommand {
   summary: string;
@@ -48,7 +48,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const subcommand = subcommands[name];
   if (!subcommand) {
-    process.stderr.write(`plm-torch: unknown command '${name}'\n\n${usage()}\n`);
+    const near = closest(name, Object.keys(subcommands));
+    process.stderr.write(`plm-torch: unknown command '${name}'${near.length ? `; did you mean '${near[0]}'?` : ''}\n\n${usage()}\n`);
     return 2;
   }
   try {

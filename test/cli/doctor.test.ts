@@ -37,7 +37,8 @@ t.test('bad flags get a message and a non-zero exit, never a stack trace', async
   t.match(bad.stderr, /--seconds must be a positive number/);
   const cmd = run('frobnicate');
   t.equal(cmd.status, 2);
-  t.match(cmd.stderr, /unknown command 'frobnicate'/);
+  t.match(cmd.stderr, /unknown command 'frobnicate'\n/);
+  t.match(run('pretrian').stderr, /^plm-torch: unknown command 'pretrian'; did you mean 'pretrain'\?/);
   t.equal(run('--help').status, 0);
   t.match(run('doctor', '--help').stdout, /Usage: plm-torch doctor/);
 });
