@@ -50,8 +50,8 @@ t.test('find-libtorch: LIBTORCH is final, and a bad one fails with the commands 
   const bad = find({ LIBTORCH: '/nonexistent/libtorch' });
   t.equal(bad.status, 1);
   t.match(bad.stderr, /LIBTORCH: no ATen headers under \/nonexistent\/libtorch\/include/);
-  t.match(bad.stderr, /pip install torch/);
-  t.match(bad.stderr, /export LIBTORCH=/);
+  t.match(bad.stderr, /Run `npx plm-torch setup`/);
+  t.match(bad.stderr, /--libtorch DIR/);
   const good = find({ LIBTORCH: record.root });
   t.equal(good.status, 0, good.stderr);
   const found = JSON.parse(good.stdout) as { source: string; root: string; libraries: string[] };
