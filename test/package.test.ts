@@ -1,5 +1,7 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,4 +34,40 @@ t.test('only the public entry is exported; internals are not reachable by path',
   const deep = node('-e', `require('plm-torch/dist/lib/torch/tensor.js')`);
   t.not(deep.status, 0);
   t.match(deep.stderr, /ERR_PACKAGE_PATH_NOT_EXPORTED/);
+});
+
+t.test('torch.ops is reachable from the public entry of an app that depends on the package', async (t) => {
+  const app = mkdtempSync(join(tmpdir(), 'plm-app-'));
+  t.teardown(() => rmSync(app, { recursive: true, force: true }));
+  mkdirSync(join(app, 'node_modules'));
+  symlinkSync(root, join(app, 'node_modules/plm-torch'));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ type: 'module', dependencies: { 'plm-torch': '*' } }));
+  writeFileSync(join(app, 'main.js'), `import { torch } from 'plm-torch';
+const a = torch.tensor([1, 2]), b = torch.tensor([10, 20]);
+const sum = torch.ops.aten.add.Tensor(a, b, { alpha: 2 });
+console.log(JSON.stringify({ sum: sum.toArray(), isTensor: sum instanceof torch.Tensor, viaOp: torch.ops.op('aten::mul.Tensor')(a, b).toArray() }));
+`);
+  const run = spawnSync(process.execPath, ['main.js'], { cwd: app, encoding: 'utf8' });
+  t.equal(run.status, 0, run.stderr);
+  t.same(JSON.parse(run.stdout), { sum: [21, 42], isTensor: true, viaOp: [10, 40] });
+});
+
+t.test('LICENSE holds the Apache License 2.0 that package.json names, and the packed package ships it', async (t) => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { license: string };
+  t.equal(pkg.license, 'Apache-2.0');
+  const license = readFileSync(join(root, 'LICENSE'), 'utf8');
+  t.match(license, /^\s+Apache License\n\s+Version 2\.0, January 2004\n\s+http:\/\/www\.apache\.org\/licenses\//);
+  t.match(license, /TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION/);
+  t.match(license, /END OF TERMS AND CONDITIONS/);
+  t.match(license, /^ {3}Copyright 2026 the plm-torch authors$/m, 'the appendix notice is filled in');
+  t.notMatch(license, /\[yyyy\]|\[name of copyright owner\]/);
+
+  // --ignore-scripts: the listing only; prepack would rebuild dist/ under the other tests' feet.
+  const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+  t.equal(pack.status, 0, pack.stderr);
+  const [packed] = JSON.parse(pack.stdout) as { files: { path: string }[] }[];
+  const paths = packed!.files.map((f) => f.path);
+  for (const path of ['LICENSE', 'README.md', 'package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/torch/ops.js']) {
+    t.ok(paths.includes(path), `the package holds ${path}`);
+  }
 });

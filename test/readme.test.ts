@@ -1,46 +1,53 @@
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Every TypeScript example in README.md is compiled, as a user's own file importing
-// 'plm-torch' by name, against the package's published types, so the documentation cannot
-// drift from the API. The names an example takes as given (a batch, a model, a signal) are
-// declared once below; an example that defines one of them shadows the declaration.
+// 'plm-torch' by name, against the package's published types and with nothing declared for
+// it, so the documentation cannot drift from the API and each example says where its values
+// come from. The examples marked `<!-- runs -->` on the line before their block (those that
+// need no files, models or network) are also run, each in its own process, and must exit 0.
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const examples = [...readme.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => m[1]!);
+const examples = [...readme.matchAll(/^(<!-- runs\b[^\n]*-->\n)?```ts\n([\s\S]*?)^```/gm)].map((m, i) => ({
+  file: `example-${i + 1}`,
+  code: m[2]!,
+  runs: m[1] !== undefined,
+}));
+const runnable = examples.filter((e) => e.runs);
 
-const givens = `import type * as plm from 'plm-torch';
-declare global {
-  const x: plm.Tensor, labels: plm.Tensor, inputIds: plm.Tensor, attentionMask: plm.Tensor,
-    tokenTypeIds: plm.Tensor, t: plm.Tensor;
-  const rank: number, worldSize: number;
-  const signal: AbortSignal;
-  const bar: { update(fraction: number, payload: { loss: number }): void };
-  const model: plm.bert.BertForPreTraining;
-  type NspBatch = plm.bert.PreTrainingInputs & { labels: plm.Tensor; nextSentenceLabel: plm.Tensor };
-  const batch: NspBatch, micro: NspBatch;
-}
-`;
+const dir = mkdtempSync(join(tmpdir(), 'plm-readme-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+mkdirSync(join(dir, 'node_modules/@types'), { recursive: true });
+symlinkSync(root, join(dir, 'node_modules/plm-torch'));
+symlinkSync(join(root, 'node_modules/@types/node'), join(dir, 'node_modules/@types/node'));
+writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+for (const e of examples) writeFileSync(join(dir, `${e.file}.ts`), e.code);
+writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+  compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, outDir: '.compiled', types: ['node'] },
+  include: ['*.ts'],
+}));
 
-t.test('README has TypeScript examples and each one compiles against the published types', async (t) => {
-  t.ok(examples.length >= 6, `${examples.length} examples`);
-  const dir = mkdtempSync(join(tmpdir(), 'plm-readme-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  mkdirSync(join(dir, 'node_modules/@types'), { recursive: true });
-  symlinkSync(root, join(dir, 'node_modules/plm-torch'));
-  symlinkSync(join(root, 'node_modules/@types/node'), join(dir, 'node_modules/@types/node'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-  writeFileSync(join(dir, 'givens.d.ts'), givens);
-  examples.forEach((code, i) => writeFileSync(join(dir, `example-${i + 1}.ts`), code));
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'] },
-    include: ['*.ts'],
-  }));
+t.test('README has TypeScript examples and each one compiles on its own against the published types', async (t) => {
+  t.ok(examples.length >= 7, `${examples.length} examples`);
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
   t.equal(result.status, 0, `tsc found errors in README examples (example-N is the Nth \`\`\`ts block):\n${result.stdout}${result.stderr}`);
+});
+
+t.test('the examples marked <!-- runs --> run as written and exit 0', async (t) => {
+  t.ok(runnable.length >= 3, `${runnable.length} runnable examples: ${runnable.map((e) => e.file).join(', ')}`);
+  const runs = runnable.map((e) => new Promise<{ file: string; code: number | null; signal: string | null; output: string }>((resolve) => {
+    const child = spawn(process.execPath, [join('.compiled', `${e.file}.js`)], { cwd: dir, timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (code, signal) => resolve({ file: e.file, code, signal, output }));
+  }));
+  for (const run of await Promise.all(runs)) {
+    t.equal(run.code, 0, `${run.file} (\`\`\`ts block ${run.file.slice(8)}) exits 0`, { signal: run.signal, output: run.output });
+  }
 });

@@ -2,6 +2,7 @@
 import './errors.js';
 
 import { native } from '../native.js';
+import { createOps, type Ops } from './ops.js';
 import { Tensor } from './tensor.js';
 
 export { TorchError } from './errors.js';
@@ -42,6 +43,16 @@ export * as autograd from './autograd.js';
 export * as cuda from './cuda.js';
 export * as functional from './functional.js';
 export * as linalg from './linalg.js';
+export type { Ops, OpNamespace, OpPacket, OpOverload, OpValue, OpKeywords, OpArgs, OpResult } from './ops.js';
+
+/**
+ * Every operator of libtorch's dispatcher, as PyTorch's `torch.ops` gives them:
+ * `torch.ops.aten.add.Tensor(a, b, { alpha: 2 })` (operator, then overload; `.default` or a
+ * plain call for the overload with no name), or `torch.ops.op('aten::add.Tensor')`. Calls go
+ * through the dispatcher, so autograd, autocast and devices apply; Tensors come back as
+ * ordinary Tensors, owned by the current scope.
+ */
+export const ops: Ops = createOps(Tensor);
 
 export const float32 = 'float32';
 export const float64 = 'float64';
