@@ -17,8 +17,31 @@ export interface ClassificationBatch {
   labels?: Tensor;
 }
 
-/** Class names in a stable order: numbers ascending, then strings sorted. */
+/**
+ * What is wrong with a record's label for single-label classification, or null when it is
+ * fine (a string or an integer). A fraction is a regression target and a list a multi-label
+ * one: both are told as such, never read as classes.
+ */
+export function labelProblem(label: unknown): string | null {
+  if (typeof label === 'string' || (typeof label === 'number' && Number.isInteger(label))) return null;
+  if (typeof label === 'number') {
+    return `"label" is ${label}, not an integer: a number to predict is regression, which needs --task regression (not supported yet); classification labels are strings or integers`;
+  }
+  if (Array.isArray(label)) {
+    return `"label" is the list ${JSON.stringify(label)}: several labels per record are multi-label classification, which needs --task multi-label (not supported yet); single-label classification takes one string or integer`;
+  }
+  return `"label" must be a string or an integer${label === undefined ? ' and is missing' : `, got ${JSON.stringify(label)}`}`;
+}
+
+/**
+ * Class names in a stable order: numbers ascending, then strings sorted. A fraction or a list
+ * as a label is an error naming the record (see labelProblem).
+ */
 export function labelSet(records: readonly ClassificationRecord[]): (string | number)[] {
+  records.forEach((r, i) => {
+    const problem = r.label === undefined ? null : labelProblem(r.label);
+    if (problem) throw new TypeError(`record ${i + 1}: ${problem}`);
+  });
   const labels = [...new Set(records.map((r) => r.label).filter((l): l is string | number => l !== undefined))];
   return labels.sort((a, b) => (typeof a === typeof b ? (a < b ? -1 : a > b ? 1 : 0) : typeof a === 'number' ? -1 : 1));
 }

@@ -43,6 +43,13 @@ export function collateEncoded(records: EncodedRecords, indices: readonly number
   };
 }
 
+export interface ClassificationPosition {
+  epoch: number;
+  cursor: number;
+  records: number;
+  seed: number;
+}
+
 export class ClassificationBatches implements BatchSource<ClassificationBatch> {
   readonly records: EncodedRecords;
   readonly batchSize: number;
@@ -84,14 +91,27 @@ export class ClassificationBatches implements BatchSource<ClassificationBatch> {
     return collateEncoded(this.records, indices);
   }
 
-  position(): { epoch: number; cursor: number } {
-    return { epoch: this.#epoch, cursor: this.#cursor };
+  /**
+   * Where the next batch starts: the epoch (whose order the seed gives again) and the cursor in
+   * it, with the record count and seed it holds for, so that seek() refuses other records.
+   */
+  position(): ClassificationPosition {
+    return { epoch: this.#epoch, cursor: this.#cursor, records: this.records.encodings.length, seed: this.seed };
   }
 
+  /** Continues from a position(): the batches that follow are those that followed it. */
   seek(position: unknown): void {
-    const p = position as { epoch: number; cursor: number };
-    this.#epoch = p.epoch;
-    this.#cursor = p.cursor;
+    const p = position as Partial<ClassificationPosition> | null;
+    const count = this.records.encodings.length;
+    if (p === null || typeof p !== 'object' || !Number.isInteger(p.epoch) || p.epoch! < 0 || !Number.isInteger(p.cursor) || p.cursor! < 0 || p.cursor! > count) {
+      throw new TypeError(`not a classification batch position for ${count} records: ${JSON.stringify(position)}`);
+    }
+    // Written by older versions without them: then there is nothing to compare.
+    if ((p.records !== undefined && p.records !== count) || (p.seed !== undefined && p.seed !== this.seed)) {
+      throw new RangeError(`the saved position is for ${p.records ?? '?'} training records shuffled with seed ${p.seed ?? '?'}, these are ${count} records with seed ${this.seed}: resume with the same training records and seed`);
+    }
+    this.#epoch = p.epoch!;
+    this.#cursor = p.cursor!;
     this.#shuffle();
   }
 }

@@ -2,6 +2,7 @@
 // accumulation, clipping, AdamW or LAMB with a schedule, optional bfloat16 autocast with
 // float32 master weights, metrics to OUT/metrics.jsonl, checkpoints that resume exactly.
 import { EventEmitter } from 'node:events';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { BertPreTrainedModel } from '../models/bert/pretrained.js';
@@ -54,6 +55,11 @@ export interface TrainerOptions<B> {
   earlyStopping?: { metric: string; patience: number };
   /** Aborting stops the run at the next step boundary, after writing a checkpoint. */
   signal?: AbortSignal;
+  /**
+   * How to continue a run stopped on request, ending the stop message: a command passes its
+   * own command line with --resume, train.start() its `resume: true` (default: both spellings).
+   */
+  resumeHint?: string;
   /**
    * Data-parallel training: the model wrapped for this process's rank. Gradients are averaged
    * over the ranks (no sync on the first micro-batches of an accumulation), logged losses are
@@ -125,6 +131,24 @@ function gatherJson(ddp: DistributedDataParallel<ForwardModule>, value: unknown)
   return values;
 }
 
+/**
+ * Drops the records of steps after `step` from a metrics log: a run killed after its last
+ * checkpoint logged steps that the resumed run takes again, and the log must hold each once.
+ */
+function dropLoggedAfter(path: string, step: number): void {
+  if (!existsSync(path)) return;
+  const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
+  const kept = lines.filter((line) => {
+    try {
+      const record = JSON.parse(line) as { step?: unknown };
+      return typeof record.step !== 'number' || record.step <= step;
+    } catch {
+      return false; // cut short by the kill
+    }
+  });
+  if (kept.length !== lines.length) writeFileSync(path, kept.map((line) => `${line}\n`).join(''));
+}
+
 let trainerObserver: ((trainer: Trainer<unknown>) => void) | null = null;
 
 /**
@@ -136,10 +160,17 @@ export function observeTrainers(observer: ((trainer: Trainer<unknown>) => void) 
 }
 
 export class Trainer<B> extends EventEmitter<TrainerEvents> {
-  readonly options: Required<Omit<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule' | 'earlyStopping' | 'signal' | 'ddp'>> &
+  readonly options: Required<Omit<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule' | 'earlyStopping' | 'signal' | 'ddp' | 'resumeHint'>> &
     Pick<TrainerOptions<B>, 'evaluate' | 'mixedPrecision' | 'schedule' | 'earlyStopping' | 'signal' | 'ddp'>;
-  /** The best value of the early-stopping metric so far and the step it was reached at. */
+  /**
+   * The best value of the early-stopping metric so far and the step it was reached at; saved in
+   * checkpoints with the evaluations since, so a resumed run stops early where the whole one would.
+   */
   best: { value: number; step: number } | null = null;
+  /** Evaluations since `best` improved (early stopping). */
+  evaluationsSinceBest = 0;
+  /** Ends the stop message: how to continue the run (options.resumeHint; a host may replace it). */
+  resumeHint: string;
   readonly optimizer: Optimizer<{ lr: number }>;
   readonly scheduler: LRScheduler;
   readonly metrics: MetricsLog | null;
@@ -155,6 +186,7 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
       lr: 1e-4, weightDecay: 0.01, optimizer: 'adamw', warmupSteps: 0, gradientAccumulation: 1, maxGradNorm: 1.0,
       checkpointEvery: 0, keepCheckpoints: 2, resume: false, evalEvery: 0, ...options,
     };
+    this.resumeHint = options.resumeHint ?? 'to continue, run it again with resume (--resume on the command line, resume: true in code)';
     const o = this.options;
     for (const [name, v] of [['steps', o.steps], ['gradientAccumulation', o.gradientAccumulation], ['keepCheckpoints', o.keepCheckpoints]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
@@ -192,6 +224,13 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     const restored = restoreTrainingCheckpoint(latest.dir, { model: this.options.model, optimizer: this.optimizer, scheduler: this.scheduler }, this.options.ddp?.group.rank ?? 0);
     this.options.batches.seek(restored.dataPosition);
     this.step = restored.state.step;
+    const { best, evaluationsSinceBest } = restored.state;
+    if (best !== undefined && best !== null && !(typeof best === 'object' && Number.isFinite((best as { value?: unknown }).value) && Number.isInteger((best as { step?: unknown }).step))) {
+      throw new Error(`${join(latest.dir, 'trainer_state.json')}: best must be null or { value, step }, got ${JSON.stringify(best)}`);
+    }
+    this.best = (best as { value: number; step: number } | undefined) ?? null;
+    this.evaluationsSinceBest = Number.isInteger(evaluationsSinceBest) ? (evaluationsSinceBest as number) : 0;
+    if (this.metrics) dropLoggedAfter(this.metrics.path, this.step);
     this.log(`resumed from ${latest.dir} at step ${this.step}`);
     return this.step;
   }
@@ -231,7 +270,7 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
    * gathers each rank's RNG state and data position, writes, and the others wait for it.
    */
   async checkpoint(): Promise<string> {
-    const state: TrainerState = { step: this.step };
+    const state: TrainerState = { step: this.step, best: this.best, evaluationsSinceBest: this.evaluationsSinceBest };
     const ddp = this.options.ddp;
     const parts = { model: this.options.model, optimizer: this.optimizer, scheduler: this.scheduler, dataPosition: this.options.batches.position(), state };
     const dir = checkpointDir(this.options.out, this.step);
@@ -296,7 +335,6 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     const o = this.options;
     if (o.resume && this.restore() === 0) this.log(`--resume: no complete checkpoint under ${join(o.out, 'checkpoints')}; starting at step 0`, 'warn');
     let last: StepRecord | null = null;
-    let sinceBest = 0;
     let cancelled = false;
     let checkpointed = -1;
     while (this.step < o.steps) {
@@ -316,10 +354,10 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
           if (value === undefined) throw new Error(`early stopping watches '${o.earlyStopping.metric}', which the evaluation does not report`);
           if (this.best === null || value > this.best.value) {
             this.best = { value, step: this.step };
-            sinceBest = 0;
+            this.evaluationsSinceBest = 0;
             if (this.isMain) await o.model.savePretrained(join(o.out, 'best'));
-          } else if (++sinceBest >= o.earlyStopping.patience) {
-            this.log(`early stopping at step ${this.step}: ${o.earlyStopping.metric} has not improved on ${this.best.value.toFixed(4)} (step ${this.best.step}) for ${sinceBest} evaluations`);
+          } else if (++this.evaluationsSinceBest >= o.earlyStopping.patience) {
+            this.log(`early stopping at step ${this.step}: ${o.earlyStopping.metric} has not improved on ${this.best.value.toFixed(4)} (step ${this.best.step}) for ${this.evaluationsSinceBest} evaluations`);
             break;
           }
         }
@@ -330,8 +368,11 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
       }
     }
     if (cancelled) {
-      const dir = checkpointed === this.step || this.step === 0 ? null : await this.checkpoint();
-      this.log(`stopped on request at step ${this.step}${dir ? `; checkpoint ${dir}` : ''} (continue with resume)`);
+      if (this.step === 0) this.log('stopped on request before the first step: nothing to resume');
+      else {
+        const dir = checkpointed === this.step ? checkpointDir(o.out, this.step) : await this.checkpoint();
+        this.log(`stopped on request at step ${this.step}; checkpoint ${dir}; ${this.resumeHint}`);
+      }
     }
     const result = { step: this.step, lastLoss: last?.loss ?? null, cancelled };
     this.emit('done', result);

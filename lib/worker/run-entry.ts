@@ -32,6 +32,8 @@ setTerminalReports(false);
 if (threads !== undefined) setNumThreads(threads);
 observeTrainers((trainer) => {
   trainer.stopWhen(() => Atomics.load(stopFlag, 0) === 1);
+  // The host started this run with train.start(): that is what continues it, whatever the command.
+  trainer.resumeHint = 'to continue, start the run again with resume: true';
   trainer.on('step', (record) => post({ type: 'progress', record: { ...record, total: trainer.options.steps } }));
   trainer.on('eval', (record) => post({ type: 'eval', record }));
   trainer.on('checkpoint', (record) => post({ type: 'checkpoint', record }));

@@ -10,6 +10,8 @@ export interface PretrainRunOptions {
   steps?: number;
   batchSize?: number;
   gradAccum?: number;
+  /** Tokens per sequence (--max-length); seqLen is its older name (--seq-len). */
+  maxLength?: number;
   seqLen?: number;
   lr?: number;
   warmup?: number;
@@ -31,6 +33,8 @@ export interface AdaptRunOptions {
   extendVocab?: number;
   steps?: number;
   batchSize?: number;
+  /** Tokens per sequence (--max-length); seqLen is its older name (--seq-len). */
+  maxLength?: number;
   seqLen?: number;
   lr?: number;
   nsp?: boolean;
@@ -54,6 +58,10 @@ export interface FinetuneRunOptions {
   evalEvery?: number;
   patience?: number;
   seed?: number;
+  /** Continue the stopped run in `out` from its checkpoint (--resume). */
+  resume?: boolean;
+  /** Replace a previous run in `out`: its metrics, checkpoints, model and eval.json (--overwrite). */
+  overwrite?: boolean;
   config?: string;
 }
 
