@@ -1,10 +1,11 @@
 // A model folder loaded in a worker thread: predictions and evaluations that never block the
 // caller's event loop. openModel() resolves once the weights are in; close() ends the worker.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 import type { EvaluationSource } from '../inference/evaluate-folder.js';
 import type { ClassPrediction, MaskPrediction, ScoreFunction } from '../inference/predictions.js';
 import type { ClassificationMetrics, PretrainingMetrics } from '../train/evaluate.js';
+import { startWorker } from './exec-argv.js';
 import type { ModelRequest, ModelResponse } from './model-entry.js';
 
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
@@ -40,7 +41,7 @@ export class ModelWorker {
   }
 
   static open(dir: string, options: { threads?: number } = {}): Promise<ModelWorker> {
-    const worker = new Worker(new URL('./model-entry.js', import.meta.url), { workerData: { dir, threads: options.threads } });
+    const worker = startWorker(new URL('./model-entry.js', import.meta.url), { workerData: { dir, threads: options.threads } });
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => reject(err);
       worker.once('error', onError);

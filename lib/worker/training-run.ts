@@ -1,9 +1,10 @@
 // train.start(): a pretraining, adaptation or fine-tuning run in a worker thread, so the host's
 // event loop (an Electron main process, a server) never waits for a training step.
 import { EventEmitter } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 import type { LogRecord, StepRecord } from '../train/trainer.js';
+import { startWorker } from './exec-argv.js';
 import { commandArgs, type RunCommandOptions } from './run-options.js';
 
 export type RunOptions = RunCommandOptions & {
@@ -60,7 +61,7 @@ export class TrainingRun extends EventEmitter<RunEvents> {
     const args = commandArgs(command);
     const stop = new SharedArrayBuffer(4);
     this.#stop = new Int32Array(stop);
-    this.#worker = new Worker(new URL('./run-entry.js', import.meta.url), { workerData: { command: command.command, args, out: command.out, stop, threads } });
+    this.#worker = startWorker(new URL('./run-entry.js', import.meta.url), { workerData: { command: command.command, args, out: command.out, stop, threads } });
     this.done = new Promise<RunResult>((resolve, reject) => {
       const fail = (err: Error) => {
         if (this.#settled) return;
