@@ -9,6 +9,26 @@ function duration(seconds: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
+/** Weight of the newest step in the smoothed tokens/s (an exponential moving average). */
+const SPEED_SMOOTHING = 0.1;
+/** Erases from the cursor to the end of the line: a shorter line leaves nothing of a longer one. */
+const CLEAR_TO_END = '\x1b[K';
+
+/**
+ * Tokens per second smoothed over steps, so the figure reads steadily while single steps vary
+ * (an evaluation or a checkpoint in between, a short last batch). The first step seeds it.
+ */
+export class SmoothedSpeed {
+  #value: number | null = null;
+  constructor(readonly weight = SPEED_SMOOTHING) {}
+
+  update(tokensPerSecond: number): number {
+    if (!Number.isFinite(tokensPerSecond) || tokensPerSecond < 0) return this.#value ?? 0;
+    this.#value = this.#value === null ? tokensPerSecond : this.#value + this.weight * (tokensPerSecond - this.#value);
+    return this.#value;
+  }
+}
+
 let terminalReports = true;
 
 /** Off in a worker that forwards the trainer's events to its host instead. */
@@ -22,6 +42,7 @@ export function progressReporter<B>(trainer: Trainer<B>, total: number, { quiet 
   let firstStep: number | undefined;
   const tty = stream.isTTY === true;
   const every = Math.max(1, Math.floor(total / 10));
+  const speed = new SmoothedSpeed();
   const onStep = (r: { step: number; loss: number; tokensPerSecond: number }) => {
     firstStep ??= r.step - 1;
     const done = r.step - firstStep;
@@ -29,8 +50,8 @@ export function progressReporter<B>(trainer: Trainer<B>, total: number, { quiet 
     const left = ((total - r.step) * elapsed) / Math.max(done, 1);
     const width = 24;
     const filled = Math.round((r.step / total) * width);
-    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] step ${r.step}/${total}  loss ${r.loss.toFixed(4)}  ${Math.round(r.tokensPerSecond)} tok/s  ${duration(left)} left`;
-    if (tty) stream.write(`\r${line}`);
+    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] step ${r.step}/${total}  loss ${r.loss.toFixed(4)}  ${Math.round(speed.update(r.tokensPerSecond))} tok/s  ${duration(left)} left`;
+    if (tty) stream.write(`\r${line}${CLEAR_TO_END}`);
     else if (r.step % every === 0 || r.step === total) stream.write(`${line}\n`);
   };
   let midLine = false;
