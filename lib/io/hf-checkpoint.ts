@@ -1,7 +1,7 @@
 // Hugging Face model folders: config.json and weights as model.safetensors, sharded
 // safetensors with an index, or pytorch_model.bin (sharded too).
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 import { readJsonFile, readJsonObject } from './json-file.js';
 
@@ -40,9 +40,18 @@ export function weightFiles(dir: string): { format: 'safetensors' | 'bin'; files
   const sharded = (indexName: string) => {
     const path = join(dir, indexName);
     if (!existsSync(path)) return undefined;
-    const index = readJsonFile(path, 'weight index') as { weight_map?: Record<string, string> };
-    if (!index || typeof index.weight_map !== 'object' || index.weight_map === null) throw new Error(`weight index ${path} has no weight_map`);
-    const files = [...new Set(Object.values(index.weight_map))].map((f) => join(dir, f));
+    const index = readJsonFile(path, 'weight index') as { weight_map?: Record<string, unknown> } | null;
+    if (!index || typeof index !== 'object' || typeof index.weight_map !== 'object' || index.weight_map === null || Array.isArray(index.weight_map)) {
+      throw new Error(`weight index ${path} has no weight_map`);
+    }
+    const names = [...new Set(Object.values(index.weight_map))];
+    for (const name of names) {
+      // A shard is a file in this folder (or below it): not a path out of it.
+      if (typeof name !== 'string' || name === '' || isAbsolute(name) || name.split(/[\\/]/).includes('..')) {
+        throw new Error(`weight index ${path} names the shard ${JSON.stringify(name)}, which is not a file name inside ${dir}`);
+      }
+    }
+    const files = (names as string[]).map((f) => join(dir, f));
     for (const f of files) if (!existsSync(f)) throw new Error(`weight index ${path} names ${f}, which is missing`);
     return files;
   };

@@ -9,7 +9,8 @@ export {
   type SafetensorsHeader,
   type SafetensorsEntry,
 } from './safetensors.js';
-export { loadTorchBin } from './torch-bin.js';
+export { loadTorchBin, checkTorchZip } from './torch-bin.js';
+export { WeightFileError, type WeightFileErrorCode } from './weight-file.js';
 export {
   loadCheckpoint,
   loadCheckpointAsync,

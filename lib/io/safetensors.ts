@@ -1,12 +1,12 @@
 // safetensors: an 8-byte little-endian header length, a JSON header naming each tensor's
 // dtype, shape and byte range, then the bytes. Every header is checked against the file
 // before any data is read, so a hostile file gets an error, never a read outside it.
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, renameSync, rmSync } from 'node:fs';
 
 import { native, type FileSlice } from '../native.js';
 import { dtypeCode, type DType } from '../torch/dtype.js';
 import { Tensor, handleOf } from '../torch/tensor.js';
+import { openRegularFile, openRegularFileAsync, readExactly, WeightFileError } from './weight-file.js';
 
 const DTYPES: Record<string, { dtype: DType; size: number }> = {
   F64: { dtype: 'float64', size: 8 },
@@ -101,15 +101,10 @@ function parseHeader(path: string, fileSize: number, readAt: (position: number, 
 }
 
 function readHeaderSync(path: string): { header: SafetensorsHeader; fd: number } {
-  const fd = openSync(path, 'r');
+  // A regular file of known size, checked before it is opened for reading (a FIFO would block).
+  const { fd, size } = openRegularFile(path, 'a weight file');
   try {
-    const size = fstatSync(fd).size;
-    const readAt = (position: number, length: number): Buffer => {
-      const buffer = Buffer.alloc(length);
-      readSync(fd, buffer, 0, length, position);
-      return buffer;
-    };
-    return { header: parseHeader(path, size, readAt), fd };
+    return { header: parseHeader(path, size, (position, length) => readExactly(fd, path, position, length)), fd };
   } catch (err) {
     closeSync(fd);
     throw err;
@@ -142,20 +137,24 @@ export function loadSafetensors(path: string): Record<string, Tensor> {
 
 /** loadSafetensors on the thread pool. */
 export async function loadSafetensorsAsync(path: string): Promise<Record<string, Tensor>> {
-  const file = await open(path, 'r');
+  const { file, size } = await openRegularFileAsync(path, 'a weight file');
   let header: SafetensorsHeader;
   try {
-    const size = (await file.stat()).size;
+    const readFully = async (position: number, length: number): Promise<Buffer> => {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await file.read(buffer, 0, length, position);
+      if (bytesRead !== length) {
+        throw new WeightFileError(path, 'TRUNCATED', `${path}: the file ended at byte ${position + bytesRead} while reading ${length} bytes at ${position} (it was truncated while being read)`);
+      }
+      return buffer;
+    };
     const chunks = new Map<number, Buffer>();
     // parseHeader reads synchronously; fetch the two pieces it asks for first.
-    const first = Buffer.alloc(Math.min(8, size));
-    await file.read(first, 0, first.length, 0);
-    chunks.set(0, first);
     if (size >= 8) {
+      const first = await readFully(0, 8);
+      chunks.set(0, first);
       const length = Number(first.readBigUInt64LE(0) > BigInt(Math.min(size - 8, MAX_HEADER)) ? 0n : first.readBigUInt64LE(0));
-      const body = Buffer.alloc(length);
-      await file.read(body, 0, length, 8);
-      chunks.set(8, body);
+      chunks.set(8, await readFully(8, length));
     }
     header = parseHeader(path, size, (position, length) => {
       const chunk = chunks.get(position);

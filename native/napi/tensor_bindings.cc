@@ -3,6 +3,7 @@
 
 #include <torch/csrc/autograd/function.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "napi/errors.h"
@@ -60,6 +61,17 @@ Napi::Value toBuffer(const Napi::CallbackInfo& info) {
   if (info[1].IsNumber()) readType = scalarTypeArg(env, info[1], "read dtype");
   const at::Tensor data = readableCopy(self(info), readType);
   const size_t bytes = static_cast<size_t>(data.numel()) * data.element_size();
+  // V8 aborts the process when an ArrayBuffer cannot be allocated; ask malloc first, which
+  // says no (under a memory cap, or past what the machine has) without aborting.
+  if (bytes > 0) {
+    void* probe = std::malloc(bytes);
+    if (probe == nullptr) {
+      throw makeTorchError(env, "out of memory: reading back " + std::to_string(bytes) + " bytes (" +
+                                    std::to_string(data.numel()) + " elements) does not fit in the memory available",
+                           "TORCH_OOM");
+    }
+    std::free(probe);
+  }
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, bytes);
   if (bytes > 0) std::memcpy(buffer.Data(), data.const_data_ptr(), bytes);
   return buffer;

@@ -83,7 +83,7 @@ t.test('bad folders are clear errors', async (t) => {
   const badBin = join(root, 'bad-bin');
   mkdirSync(badBin);
   writeFileSync(join(badBin, 'pytorch_model.bin'), 'not a zip at all');
-  t.throws(() => io.loadCheckpoint(badBin), { code: 'TORCH_ERROR' }, 'libtorch refuses a file that is no torch.save archive');
+  t.throws(() => io.loadCheckpoint(badBin), { code: 'NOT_ZIP' }, 'a file that is no torch.save archive is refused before libtorch reads it');
   t.throws(() => io.loadCheckpoint(badBin), /bad-bin\/pytorch_model\.bin: /, 'and the error names the file');
   t.equal(torch.ones([1]).item(), 1, 'the process lives on');
 });

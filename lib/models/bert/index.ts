@@ -1,4 +1,4 @@
-export { BertConfig, PRESETS, type BertConfigFields, type HiddenAct, type ProblemType } from './config.js';
+export { BertConfig, PRESETS, LIMITS, type BertConfigFields, type HiddenAct, type ProblemType } from './config.js';
 export { BertEmbeddings } from './embeddings.js';
 export { BertSelfAttention, BertSelfOutput, BertAttention } from './attention.js';
 export { BertIntermediate, BertLayer, BertEncoder, BertPooler } from './layer.js';

@@ -1,13 +1,16 @@
 // What every BERT model shares: initialisation as transformers does it, loading any Hugging
 // Face BERT folder (whatever head it was saved with), saving one transformers loads, and
 // vocabulary resizing.
+import { join } from 'node:path';
+
 import { Embedding } from '../../nn/embedding.js';
 import { LayerNorm } from '../../nn/layer-norm.js';
 import { Linear } from '../../nn/linear.js';
 import { Module, type StateDict } from '../../nn/module.js';
 import { Parameter } from '../../nn/parameter.js';
 import { normal_, ones_, zeros_ } from '../../nn/init.js';
-import { loadCheckpointAsync, saveCheckpointAsync } from '../../io/hf-checkpoint.js';
+import { loadCheckpointAsync, readConfig, saveCheckpointAsync } from '../../io/hf-checkpoint.js';
+import { formatBytes, memoryLimit } from '../../io/weight-file.js';
 import { noGrad } from '../../torch/autograd.js';
 import { cat, zeros, empty, randn } from '../../torch/creation.js';
 import type { Device } from '../../torch/device.js';
@@ -15,7 +18,7 @@ import { isFloatingPoint, type DType } from '../../torch/dtype.js';
 import { choleskyEx } from '../../torch/linalg.js';
 import { tidy } from '../../torch/scope.js';
 import type { Tensor } from '../../torch/tensor.js';
-import { BertConfig, type BertConfigFields } from './config.js';
+import { BertConfig, LIMITS, type BertConfigFields } from './config.js';
 
 export interface LoadReport {
   /** Weights the model has and the folder lacked: initialised fresh (a new head). */
@@ -49,7 +52,24 @@ export abstract class BertPreTrainedModel extends Module {
   constructor(config: BertConfig) {
     super();
     if (!(config instanceof BertConfig)) throw new TypeError('a BERT model needs a BertConfig');
+    BertPreTrainedModel.checkFitsInMemory(config);
     this.config = config;
+  }
+
+  /**
+   * Refuses a config whose parameters, built as they are (float32 on the CPU), need more memory
+   * than this machine has: found out by allocating, that ends the process (the kernel's OOM
+   * killer), not in an error. From the sizes alone, before anything is allocated.
+   */
+  static checkFitsInMemory(config: BertConfig): void {
+    const bytes = config.parameterCount * 4;
+    const limit = memoryLimit();
+    if (bytes > limit) {
+      throw new RangeError(
+        `BertConfig: a model of ${(config.parameterCount / 1e6).toFixed(0)} million parameters needs ${formatBytes(bytes)} in float32 to build, ` +
+          `more than this machine's ${formatBytes(limit)} of memory`,
+      );
+    }
   }
 
   /** The dotted prefix of the encoder inside this model: '' for BertModel, 'bert.' for the heads. */
@@ -116,7 +136,7 @@ export abstract class BertPreTrainedModel extends Module {
    * N(0, initializer_range) instead.
    */
   resizeTokenEmbeddings(n: number, options: { meanResizing?: boolean } = {}): void {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`resizeTokenEmbeddings(): n must be a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > LIMITS.vocab_size) throw new RangeError(`resizeTokenEmbeddings(): n must be an integer in [1, ${LIMITS.vocab_size}], got ${n}`);
     const pad = this.config.fields.pad_token_id;
     if (pad !== null && n <= pad) throw new RangeError(`resizeTokenEmbeddings(${n}) would drop the padding token (pad_token_id ${pad})`);
     const meanResizing = options.meanResizing ?? true;
@@ -177,10 +197,20 @@ export abstract class BertPreTrainedModel extends Module {
     dir: string,
     options: FromPretrainedOptions = {},
   ): Promise<M> {
-    const checkpoint = await loadCheckpointAsync(dir);
-    if (!checkpoint.config) throw new Error(`${dir} has no config.json`);
-    let config = BertConfig.fromJSON(checkpoint.config);
+    // The config first, and whether its model fits: a config that can only be a mistake is
+    // refused before gigabytes of weights are read.
+    const json = readConfig(dir);
+    if (!json) throw new Error(`${dir} has no config.json`);
+    let config: BertConfig;
+    try {
+      config = BertConfig.fromJSON(json);
+    } catch (err) {
+      if (err instanceof Error) err.message = `${join(dir, 'config.json')}: ${err.message}`;
+      throw err;
+    }
     if (options.config) config = config.with(options.config);
+    BertPreTrainedModel.checkFitsInMemory(config);
+    const checkpoint = await loadCheckpointAsync(dir);
     const model = new this(config);
     const storedDtype = Object.values(checkpoint.stateDict).find((t) => isFloatingPoint(t.dtype))?.dtype;
     let notBert: string | null = null;
