@@ -62,6 +62,13 @@ void rethrowAsJs(Napi::Env env) {
   } catch (const c10::NotImplementedError& e) {
     throw makeTorchError(env, torchMessage(e), "TORCH_NOT_IMPLEMENTED");
   } catch (const c10::Error& e) {
+    // The CPU allocator reports a failed allocation through TORCH_CHECK, not OutOfMemoryError.
+    const std::string message = e.what_without_backtrace();
+    const std::string cpuOom = "DefaultCPUAllocator: can't allocate memory";
+    const size_t at = message.find(cpuOom);
+    if (at != std::string::npos) {
+      throw makeTorchError(env, "out of memory (CPU): " + message.substr(at + cpuOom.size() + 2), "TORCH_OOM");
+    }
     throw makeTorchError(env, torchMessage(e), "TORCH_ERROR");
   } catch (const std::bad_alloc&) {
     throw makeTorchError(env, "out of memory", "TORCH_OOM");
