@@ -1,4 +1,6 @@
 // The `torch` namespace: import { torch } from 'plm-torch'.
+import { availableParallelism } from 'node:os';
+
 import './errors.js';
 
 import { native } from '../native.js';
@@ -69,8 +71,20 @@ export function getNumThreads(): number {
   return native.getNumThreads();
 }
 
+/**
+ * The most intra-op threads setNumThreads accepts: 8 per core (at least 64), never over 1024.
+ * Past that libgomp runs out of memory or crashes, and no CPU gains from it.
+ */
+export function maxNumThreads(): number {
+  return Math.min(1024, Math.max(64, 8 * availableParallelism()));
+}
+
 export function setNumThreads(threads: number): void {
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`setNumThreads(): threads must be an integer of at least 1, got ${threads}`);
+  const max = maxNumThreads();
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > max) {
+    const shown = typeof threads === 'number' ? String(threads) : typeof threads;
+    throw new RangeError(`setNumThreads(): threads must be an integer from 1 to ${max} (8 per core on this machine of ${availableParallelism()}), got ${shown}`);
+  }
   native.setNumThreads(threads);
 }
 

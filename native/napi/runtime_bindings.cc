@@ -42,8 +42,10 @@ Napi::Value getNumThreads(const Napi::CallbackInfo& info) {
 
 Napi::Value setNumThreads(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsNumber() || info[0].As<Napi::Number>().Int32Value() < 1) {
-    throwRangeError(env, "setNumThreads(): threads must be an integer of at least 1");
+  // Read as a double: Int32Value() wraps 2^32 + 1 to 1. The 1024 cap repeats lib/torch's bound.
+  const double threads = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
+  if (!(threads >= 1 && threads <= 1024) || threads != static_cast<double>(static_cast<int>(threads))) {
+    throwRangeError(env, "setNumThreads(): threads must be an integer from 1 to 1024");
   }
   at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
   return env.Undefined();

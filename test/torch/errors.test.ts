@@ -71,7 +71,11 @@ const cases: [string, () => unknown, ErrorClass, RegExp, string?][] = [
   ['tidy with an async function', () => torch.tidy(untyped(async () => 1)), TypeError, /returned a Promise/],
   ['tidy without a function', () => torch.tidy(untyped(3)), TypeError, /fn must be a function/],
   ['manualSeed negative', () => torch.manualSeed(-1), RangeError, /non-negative integer/],
-  ['setNumThreads zero', () => torch.setNumThreads(0), RangeError, /at least 1/],
+  ['setNumThreads zero', () => torch.setNumThreads(0), RangeError, /threads must be an integer from 1 to \d+ .*got 0/],
+  // 1e5 threads crashed libgomp (SIGSEGV in the next matmul), 1e9 ran it out of memory, 2**32 + 1 set 1.
+  ['setNumThreads 1e5', () => torch.setNumThreads(1e5), RangeError, /from 1 to \d+ \(8 per core on this machine of \d+\), got 100000/],
+  ['setNumThreads 2**32 + 1', () => torch.setNumThreads(2 ** 32 + 1), RangeError, /got 4294967297/],
+  ['setNumThreads a string', () => torch.setNumThreads(untyped('4')), RangeError, /got string/],
   ['arange step zero', () => torch.arange(0, 1, 0), RangeError, /step must not be zero/],
   ['dropout p out of range', () => torch.functional.dropout(m(), -0.1), RangeError, /p must be in \[0, 1\]/],
   ['cuda synchronize without CUDA', () => (torch.cuda.isAvailable() ? (() => { throw new TorchError('CUDA is not available', 'TORCH_NO_CUDA'); })() : torch.cuda.synchronize()), TorchError, /CUDA is not available/, 'TORCH_NO_CUDA'],
@@ -115,4 +119,15 @@ t.test('an async function refused by tidy, noGrad or autocast cannot crash the p
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
   t.equal(child.status, 0, child.stderr);
   t.same(JSON.parse(child.stdout), { refused: ['TypeError', 'TypeError', 'TypeError'], sum: 3 });
+});
+
+t.test('setNumThreads accepts up to maxNumThreads() and the matmul after it works', async (t) => {
+  const before = torch.getNumThreads();
+  const max = torch.maxNumThreads();
+  t.ok(max >= 64 && max <= 1024, `max ${max}`);
+  torch.setNumThreads(max);
+  t.equal(torch.getNumThreads(), max);
+  t.same(torch.ones([64, 64]).matmul(torch.ones([64, 2])).sum().item(), 64 * 64 * 2);
+  torch.setNumThreads(before);
+  t.equal(torch.getNumThreads(), before);
 });
