@@ -2,7 +2,6 @@
 // documents separated by blank lines) and JSONL with a text field, either gzip'd, from
 // several files and globs. Bad lines are counted and reported, not fatal.
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { globSync } from 'tinyglobby';
@@ -10,7 +9,11 @@ import { globSync } from 'tinyglobby';
 export interface CorpusOptions {
   /** The JSONL field holding the text (default 'text'). */
   textField?: string;
-  /** Lines longer than this many characters are skipped and counted (default 1,000,000). */
+  /**
+   * Lines longer than this many characters are skipped and counted (default 1,000,000). A
+   * line past 4 bytes a character is skipped as bytes, before it becomes a string: a 600 MB
+   * line costs no more memory than a long one.
+   */
   maxLineLength?: number;
 }
 
@@ -47,6 +50,55 @@ function open(path: string): Readable {
 
 const isJsonl = (path: string) => /\.jsonl?(\.gz)?$/.test(path);
 
+interface RawLine {
+  /** The line without its '\n' or '\r\n', or null when it had more than maxBytes bytes. */
+  text: string | null;
+  bytes: number;
+}
+
+/**
+ * The lines of a byte stream, split on '\n' (a '\r' before it is dropped) as bytes, so a
+ * line is decoded only when it is at most maxBytes long. readline cannot do this: it makes
+ * every line a string first, and one past V8's string limit throws from inside its stream,
+ * where no try/catch around the loop can catch it.
+ */
+async function* rawLines(input: Readable, maxBytes: number): AsyncGenerator<RawLine> {
+  const decoder = new TextDecoder('utf-8');
+  let parts: Buffer[] = [];
+  let length = 0;
+  let tooLong = false;
+  const finish = (): RawLine => {
+    let text: string | null = null;
+    if (!tooLong) {
+      let line = parts.length === 1 ? parts[0]! : Buffer.concat(parts, length);
+      if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+      text = decoder.decode(line);
+    }
+    const out = { text, bytes: length };
+    parts = [];
+    length = 0;
+    tooLong = false;
+    return out;
+  };
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    let start = 0;
+    while (start <= chunk.length) {
+      const end = chunk.indexOf(0x0a, start);
+      const piece = chunk.subarray(start, end < 0 ? chunk.length : end);
+      length += piece.length;
+      if (!tooLong && length > maxBytes) {
+        tooLong = true;
+        parts = [];
+      }
+      if (!tooLong && piece.length > 0) parts.push(piece);
+      if (end < 0) break;
+      yield finish();
+      start = end + 1;
+    }
+  }
+  if (length > 0) yield finish();
+}
+
 /**
  * Documents, each an array of lines, from every file in turn. Text files: a blank line ends a
  * document. JSONL: each line is one document, split into lines at newlines inside the text.
@@ -58,12 +110,11 @@ export async function* readDocuments(patterns: readonly string[], options: Corpu
   const s = stats ?? emptyStats();
   s.files += files.length;
   for (const file of files) {
-    const lines = createInterface({ input: open(file), crlfDelay: Infinity });
     let document: string[] = [];
-    for await (const raw of lines) {
+    for await (const { text: raw, bytes } of rawLines(open(file), 4 * maxLength)) {
       s.lines++;
-      s.bytes += Buffer.byteLength(raw) + 1;
-      if (raw.length > maxLength) {
+      s.bytes += bytes + 1;
+      if (raw === null || raw.length > maxLength) {
         s.skipped.tooLong++;
         continue;
       }
