@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { emptyStats, readDocuments, type CorpusOptions, type CorpusStats } from './corpus.js';
 import type { BertTokenizer } from './tokenizer.js';
 import { readJsonObject } from '../io/json-file.js';
+import { removeStaleTemporaries } from '../io/stale-temporaries.js';
 
 export const MANIFEST = 'manifest.json';
 
@@ -112,6 +113,8 @@ export async function prepareShards(files: readonly string[], tokenizer: BertTok
   if (existsSync(join(out, MANIFEST))) throw new Error(`${out} already holds prepared shards; remove it or choose another folder`);
   const work = join(dirname(out), `.${basename(out)}.partial-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
+  // Those of earlier runs into the same OUT that were killed part way.
+  removeStaleTemporaries(dirname(out), (name) => name.startsWith(`.${basename(out)}.partial-`));
   mkdirSync(work, { recursive: true });
   const writer = new ShardWriter(work, dtype);
   const stats = emptyStats();

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 
 import type * as TokenizersModule from 'tokenizers';
 import { readJsonObject } from '../io/json-file.js';
+import { removeStaleTemporaries } from '../io/stale-temporaries.js';
 
 const tokenizers = createRequire(import.meta.url)('tokenizers') as typeof TokenizersModule;
 type NativeTokenizer = TokenizersModule.Tokenizer;
@@ -237,6 +238,7 @@ export class BertTokenizer {
    */
   save(dir: string): void {
     mkdirSync(dir, { recursive: true });
+    removeStaleTemporaries(dir);
     const write = (name: string, text: string) => {
       const tmp = join(dir, `${name}.tmp-${process.pid}`);
       writeFileSync(tmp, text);

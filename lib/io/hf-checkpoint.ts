@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { isAbsolute, join } from 'node:path';
 
 import { readJsonFile, readJsonObject } from './json-file.js';
+import { removeStaleTemporaries } from './stale-temporaries.js';
 
 import type { Tensor } from '../torch/tensor.js';
 import { loadSafetensors, loadSafetensorsAsync, saveSafetensors, saveSafetensorsAsync } from './safetensors.js';
@@ -102,6 +103,7 @@ function writeConfig(dir: string, config: Config): void {
 /** Writes config.json and model.safetensors (with transformers' {"format": "pt"} metadata). */
 export function saveCheckpoint(dir: string, stateDict: Record<string, Tensor>, config?: Config): void {
   mkdirSync(dir, { recursive: true });
+  removeStaleTemporaries(dir);
   saveSafetensors(join(dir, 'model.safetensors'), stateDict, { format: 'pt' });
   rmSync(join(dir, 'model.safetensors.index.json'), { force: true });
   if (config) writeConfig(dir, config);

@@ -11,6 +11,7 @@ export {
 } from './safetensors.js';
 export { loadTorchBin, checkTorchZip } from './torch-bin.js';
 export { WeightFileError, type WeightFileErrorCode } from './weight-file.js';
+export { removeStaleTemporaries, isProcessAlive } from './stale-temporaries.js';
 export {
   loadCheckpoint,
   loadCheckpointAsync,

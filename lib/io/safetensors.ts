@@ -2,11 +2,13 @@
 // dtype, shape and byte range, then the bytes. Every header is checked against the file
 // before any data is read, so a hostile file gets an error, never a read outside it.
 import { closeSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 
 import { native, type FileSlice } from '../native.js';
 import { dtypeCode, type DType } from '../torch/dtype.js';
 import { Tensor, handleOf } from '../torch/tensor.js';
 import { openRegularFile, openRegularFileAsync, readExactly, WeightFileError } from './weight-file.js';
+import { removeStaleTemporaries } from './stale-temporaries.js';
 
 const DTYPES: Record<string, { dtype: DType; size: number }> = {
   F64: { dtype: 'float64', size: 8 },
@@ -196,6 +198,12 @@ function buildHeader(tensors: Record<string, Tensor>, metadata: Record<string, s
   return { header, ordered };
 }
 
+/** The temporaries of earlier writes of `path` whose processes died part way. */
+function removeStaleTemporariesOf(path: string): void {
+  const name = `${basename(path)}.tmp-`;
+  removeStaleTemporaries(dirname(path), (entry) => entry.startsWith(name));
+}
+
 function temporaryPath(path: string): string {
   return `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
 }
@@ -203,6 +211,7 @@ function temporaryPath(path: string): string {
 /** Writes tensors (any device) to a safetensors file, atomically: a reader never sees half of it. */
 export function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): void {
   const { header, ordered } = buildHeader(tensors, metadata);
+  removeStaleTemporariesOf(path);
   const tmp = temporaryPath(path);
   try {
     native.writeTensors(tmp, header, ordered.map((t) => t.handle));
@@ -215,6 +224,7 @@ export function saveSafetensors(path: string, tensors: Record<string, Tensor>, m
 
 export async function saveSafetensorsAsync(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): Promise<void> {
   const { header, ordered } = buildHeader(tensors, metadata);
+  removeStaleTemporariesOf(path);
   const tmp = temporaryPath(path);
   try {
     await native.writeTensorsAsync(tmp, header, ordered.map((t) => t.handle));

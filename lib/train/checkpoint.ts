@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 
 import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+import { removeStaleTemporaries } from '../io/stale-temporaries.js';
 import type { BertPreTrainedModel } from '../models/bert/pretrained.js';
 import type { Optimizer, OptimizerStateDict, ParamState } from '../optim/optimizer.js';
 import type { LRScheduler, SchedulerState } from '../optim/schedules.js';
@@ -58,6 +59,8 @@ export function listCheckpoints(out: string): { step: number; dir: string }[] {
 export async function saveTrainingCheckpoint(out: string, parts: CheckpointParts, keep: number): Promise<string> {
   const root = checkpointsDir(out);
   mkdirSync(root, { recursive: true });
+  // Half-written checkpoints of a killed run: ours are renamed into place, theirs never will be.
+  removeStaleTemporaries(root);
   const final = checkpointDir(out, parts.state.step);
   const tmp = join(root, `.step-${parts.state.step}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 // float32 master weights, metrics to OUT/metrics.jsonl, checkpoints that resume exactly.
 import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import type { BertPreTrainedModel } from '../models/bert/pretrained.js';
 import { AdamW } from '../optim/adamw.js';
@@ -17,6 +17,7 @@ import { autocast } from '../torch/autocast.js';
 import { tidy } from '../torch/scope.js';
 import type { Tensor } from '../torch/tensor.js';
 import type { BatchSource } from './batches.js';
+import { removeStaleTemporaries } from '../io/stale-temporaries.js';
 import { checkpointDir, listCheckpoints, restoreTrainingCheckpoint, saveTrainingCheckpoint, type TrainerState } from './checkpoint.js';
 import { MetricsLog } from './metrics-log.js';
 import type { DistributedDataParallel, ForwardModule } from '../distributed/ddp.js';
@@ -219,6 +220,9 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
 
   /** Restores the newest complete checkpoint, if resuming and one exists; returns its step. */
   restore(): number {
+    // What a killed run was writing when it died: half a checkpoint, half a weights file.
+    const stale = [...removeStaleTemporaries(join(this.options.out, 'checkpoints')), ...removeStaleTemporaries(this.options.out)];
+    if (stale.length > 0) this.log(`removed ${stale.length} temporary file(s) left by a run that was stopped while writing: ${stale.map((p) => basename(p)).join(', ')}`);
     const latest = listCheckpoints(this.options.out).at(-1);
     if (!latest) return 0;
     const restored = restoreTrainingCheckpoint(latest.dir, { model: this.options.model, optimizer: this.optimizer, scheduler: this.scheduler }, this.options.ddp?.group.rank ?? 0);

@@ -2,6 +2,7 @@
 // one step for step, checkpoints are complete or ignored, bfloat16 autocast trains.
 import t from 'tap';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -99,12 +100,21 @@ t.test('log events: resuming without a checkpoint warns, resuming with one says 
   t.match(logs[0]!.message, /no complete checkpoint under .*checkpoints; starting at step 0/);
   first.corpus.close();
 
+  // What a process killed mid-write leaves: its pid is gone. A live process's temporaries stay.
+  const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout.trim();
+  mkdirSync(join(out, 'checkpoints', `.step-8.tmp-${dead}`));
+  writeFileSync(join(out, 'checkpoints', `.step-8.tmp-${dead}`, 'model.safetensors'), 'half');
+  writeFileSync(join(out, `model.safetensors.tmp-${dead}-k3x`), 'half');
+  mkdirSync(join(out, 'checkpoints', `.step-9.tmp-${process.pid}`));
   const second = setup(out, { resume: true, steps: 6 });
   const resumed: train.LogRecord[] = [];
   second.trainer.on('log', (r) => resumed.push(r));
   await second.trainer.train();
-  t.same(resumed.map((l) => [l.level, l.step]), [['info', 4]]);
-  t.match(resumed[0]!.message, /resumed from .*step-4 at step 4/);
+  t.same(resumed.map((l) => [l.level, l.step]), [['info', 0], ['info', 4]]);
+  t.match(resumed[0]!.message, new RegExp(`removed 2 temporary file\\(s\\) left by a run that was stopped while writing: \\.step-8\\.tmp-${dead}, model\\.safetensors\\.tmp-${dead}-k3x`));
+  t.match(resumed[1]!.message, /resumed from .*step-4 at step 4/);
+  t.notOk(existsSync(join(out, 'checkpoints', `.step-8.tmp-${dead}`)));
+  t.ok(existsSync(join(out, 'checkpoints', `.step-9.tmp-${process.pid}`)), "a live process's folder is left alone");
   second.corpus.close();
 
   // An evaluation that never improves: patience 2 stops after the third evaluation.
