@@ -2,7 +2,7 @@
 // masked language model's best fillers for each [MASK]. Used by `plm-torch predict` and by
 // ModelWorker, which runs them off the main thread.
 import type { BertTokenizer } from '../data/tokenizer.js';
-import type { BertConfig } from '../models/bert/config.js';
+import { expectBertConfig, type BertConfig } from '../models/bert/config.js';
 import type { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
 import type { BertForSequenceClassification } from '../models/bert/for-tasks.js';
 import { noGrad } from '../torch/autograd.js';
@@ -26,6 +26,7 @@ export type ScoreFunction = (typeof SCORE_FUNCTIONS)[number];
  * independent), softmax otherwise. A regression model wants 'none' (the predicted value).
  */
 export function defaultScoreFunction(config: BertConfig): ScoreFunction {
+  expectBertConfig(config, 'defaultScoreFunction()');
   return config.fields.problem_type === 'multi_label_classification' || config.numLabels === 1 ? 'sigmoid' : 'softmax';
 }
 

@@ -1,7 +1,12 @@
 // nn.init: in-place initialisers, as torch.nn.init computes them (no gradient recorded).
 import { noGrad } from '../torch/autograd.js';
 import { tensor } from '../torch/creation.js';
-import type { Tensor } from '../torch/tensor.js';
+import { handleOf, type Tensor } from '../torch/tensor.js';
+
+/** The first argument of every initialiser: a Tensor, or a TypeError naming the function. */
+function expectTensor(t: unknown, fn: string): void {
+  handleOf(t, `nn.init.${fn}(): t`);
+}
 
 function fans(t: Tensor): { fanIn: number; fanOut: number } {
   const shape = t.shape;
@@ -16,22 +21,27 @@ function inPlace(t: Tensor, fn: () => Tensor): Tensor {
 }
 
 export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
+  expectTensor(t, 'uniform_');
   return inPlace(t, () => t.uniform_(a, b));
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
+  expectTensor(t, 'normal_');
   return inPlace(t, () => t.normal_(mean, std));
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
+  expectTensor(t, 'constant_');
   return inPlace(t, () => t.fill_(value));
 }
 
 export function zeros_(t: Tensor): Tensor {
+  expectTensor(t, 'zeros_');
   return inPlace(t, () => t.zero_());
 }
 
 export function ones_(t: Tensor): Tensor {
+  expectTensor(t, 'ones_');
   return inPlace(t, () => t.fill_(1));
 }
 
@@ -46,6 +56,7 @@ function erf(x: number): number {
 
 /** Normal(mean, std) truncated to [a, b], by inverse-CDF sampling as PyTorch does. */
 export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2): Tensor {
+  expectTensor(t, 'truncNormal_');
   const cdf = (x: number) => (1 + erf(x / Math.SQRT2)) / 2;
   const lo = cdf((a - mean) / std);
   const hi = cdf((b - mean) / std);
@@ -81,12 +92,14 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 }
 
 export function xavierUniform_(t: Tensor, gain = 1): Tensor {
+  expectTensor(t, 'xavierUniform_');
   const { fanIn, fanOut } = fans(t);
   const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform_(t, -bound, bound);
 }
 
 export function xavierNormal_(t: Tensor, gain = 1): Tensor {
+  expectTensor(t, 'xavierNormal_');
   const { fanIn, fanOut } = fans(t);
   return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
 }
@@ -98,6 +111,7 @@ export interface KaimingOptions {
 }
 
 export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  expectTensor(t, 'kaimingUniform_');
   if (t.numel() === 0) return t; // as PyTorch: nothing to initialise, and no fan to divide by
   const { fanIn, fanOut } = fans(t);
   const fan = options.mode === 'fan_out' ? fanOut : fanIn;
@@ -107,6 +121,7 @@ export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor
 }
 
 export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  expectTensor(t, 'kaimingNormal_');
   if (t.numel() === 0) return t;
   const { fanIn, fanOut } = fans(t);
   const fan = options.mode === 'fan_out' ? fanOut : fanIn;
@@ -116,5 +131,6 @@ export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor 
 
 /** fan_in of a weight, for bias bounds (torch.nn.init._calculate_fan_in_and_fan_out). */
 export function fanIn(t: Tensor): number {
+  expectTensor(t, 'fanIn');
   return fans(t).fanIn;
 }

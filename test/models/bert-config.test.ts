@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { bert } from '../../lib/index.js';
+import { bert, inference } from '../../lib/index.js';
 
 const small = { vocab_size: 50, hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 24, max_position_embeddings: 32, type_vocab_size: 2 };
 
@@ -65,3 +65,14 @@ t.test("config.json keys such as '__proto__' and 'constructor' are data, not fie
   t.equal(({} as Record<string, unknown>).hidden_size, undefined, 'Object.prototype untouched');
   t.equal(Object.getPrototypeOf(cfg.extra), Object.prototype);
 });
+
+t.test('every BERT module and the inference helpers name a missing or wrong config', async (t) => {
+  const modules = [bert.BertEmbeddings, bert.BertSelfAttention, bert.BertSelfOutput, bert.BertAttention, bert.BertIntermediate, bert.BertOutput, bert.BertLayer, bert.BertEncoder, bert.BertPooler, bert.BertPredictionHeadTransform] as unknown as (new (c: unknown) => unknown)[];
+  for (const M of modules) {
+    for (const bad of [undefined, {}, { fields: { hidden_size: 8 } }]) {
+      t.throws(() => new M(bad), { name: 'TypeError', message: new RegExp(`^new ${M.name}\\(\\): config must be a BertConfig .*got (undefined|a Object object)`) }, `${M.name}(${JSON.stringify(bad)})`);
+    }
+  }
+  t.throws(() => inference.defaultScoreFunction(undefined as never), /defaultScoreFunction\(\): config must be a BertConfig/);
+});
+

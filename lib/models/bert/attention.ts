@@ -2,7 +2,7 @@ import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import { dropout, scaledDotProductAttention } from '../../torch/functional.js';
 import type { Tensor } from '../../torch/tensor.js';
-import type { BertConfig } from './config.js';
+import { expectBertConfig, type BertConfig } from './config.js';
 import { BertOutput } from './output.js';
 
 /**
@@ -20,6 +20,7 @@ export class BertSelfAttention extends Module {
 
   constructor(config: BertConfig) {
     super();
+    expectBertConfig(config, 'new BertSelfAttention()');
     const c = config.fields;
     this.numHeads = c.num_attention_heads;
     this.headDim = config.headDim;
@@ -62,7 +63,7 @@ export class BertSelfAttention extends Module {
 /** The attention block's output: BertOutput over the hidden size. */
 export class BertSelfOutput extends BertOutput {
   constructor(config: BertConfig) {
-    super(config, config.fields.hidden_size);
+    super(config, (expectBertConfig(config, 'new BertSelfOutput()'), config).fields.hidden_size);
   }
 }
 
@@ -72,6 +73,7 @@ export class BertAttention extends Module {
 
   constructor(config: BertConfig) {
     super();
+    expectBertConfig(config, 'new BertAttention()');
     this.self = this.registerModule('self', new BertSelfAttention(config));
     this.output = this.registerModule('output', new BertSelfOutput(config));
   }

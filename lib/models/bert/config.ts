@@ -288,3 +288,11 @@ export class BertConfig {
     return new BertConfig(base, this.extra);
   }
 }
+
+/** The config argument of every BERT module: a BertConfig, or a TypeError naming the module. */
+export function expectBertConfig(value: unknown, who: string): asserts value is BertConfig {
+  if (!(value instanceof BertConfig)) {
+    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? `a ${(value as object).constructor?.name ?? 'plain'} object` : typeof value;
+    throw new TypeError(`${who}: config must be a BertConfig (new bert.BertConfig({...}) or BertConfig.fromJSON), got ${got}`);
+  }
+}

@@ -4,7 +4,7 @@ import { LayerNorm } from '../../nn/layer-norm.js';
 import { Module } from '../../nn/module.js';
 import { arange, zeros } from '../../torch/creation.js';
 import type { Tensor } from '../../torch/tensor.js';
-import type { BertConfig } from './config.js';
+import { expectBertConfig, type BertConfig } from './config.js';
 
 /** Word + token type + position embeddings, then LayerNorm and dropout. */
 export class BertEmbeddings extends Module {
@@ -18,6 +18,7 @@ export class BertEmbeddings extends Module {
 
   constructor(config: BertConfig) {
     super();
+    expectBertConfig(config, 'new BertEmbeddings()');
     const c = config.fields;
     this.wordEmbeddings = this.registerModule('word_embeddings', new Embedding(c.vocab_size, c.hidden_size, { paddingIdx: c.pad_token_id }));
     this.positionEmbeddings = this.registerModule('position_embeddings', new Embedding(c.max_position_embeddings, c.hidden_size));

@@ -5,7 +5,7 @@ import { Parameter } from '../../nn/parameter.js';
 import { zeros } from '../../torch/creation.js';
 import type { Tensor } from '../../torch/tensor.js';
 import { activation } from './activation.js';
-import type { BertConfig } from './config.js';
+import { expectBertConfig, type BertConfig } from './config.js';
 
 /** dense → activation → LayerNorm, before the vocabulary projection. */
 export class BertPredictionHeadTransform extends Module {
@@ -15,6 +15,7 @@ export class BertPredictionHeadTransform extends Module {
 
   constructor(config: BertConfig) {
     super();
+    expectBertConfig(config, 'new BertPredictionHeadTransform()');
     const c = config.fields;
     this.dense = this.registerModule('dense', new Linear(c.hidden_size, c.hidden_size));
     this.#act = activation(c.hidden_act);
@@ -38,6 +39,7 @@ export class BertLMPredictionHead extends Module {
 
   constructor(config: BertConfig, wordEmbeddings: Parameter) {
     super();
+    expectBertConfig(config, 'new BertLMPredictionHead()');
     const c = config.fields;
     this.transform = this.registerModule('transform', new BertPredictionHeadTransform(config));
     this.decoder = this.registerModule('decoder', new Linear(c.hidden_size, c.vocab_size, { bias: false }));

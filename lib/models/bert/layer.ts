@@ -6,7 +6,7 @@ import type { Tensor } from '../../torch/tensor.js';
 import { activation } from './activation.js';
 import { BertAttention } from './attention.js';
 import { BertOutput } from './output.js';
-import type { BertConfig } from './config.js';
+import { expectBertConfig, type BertConfig } from './config.js';
 
 export class BertIntermediate extends Module {
   readonly dense: Linear;
@@ -14,6 +14,7 @@ export class BertIntermediate extends Module {
 
   constructor(config: BertConfig) {
     super();
+    expectBertConfig(config, 'new BertIntermediate()');
     this.dense = this.registerModule('dense', new Linear(config.fields.hidden_size, config.fields.intermediate_size));
     this.#act = activation(config.fields.hidden_act);
   }
@@ -31,6 +32,7 @@ export class BertLayer extends Module {
 
   constructor(config: BertConfig) {
     super();
+    expectBertConfig(config, 'new BertLayer()');
     this.attention = this.registerModule('attention', new BertAttention(config));
     this.intermediate = this.registerModule('intermediate', new BertIntermediate(config));
     this.output = this.registerModule('output', new BertOutput(config, config.fields.intermediate_size));
@@ -47,6 +49,7 @@ export class BertEncoder extends Module {
 
   constructor(config: BertConfig) {
     super();
+    expectBertConfig(config, 'new BertEncoder()');
     this.layer = this.registerModule('layer', new ModuleList(Array.from({ length: config.fields.num_hidden_layers }, () => new BertLayer(config))));
   }
 
@@ -72,6 +75,7 @@ export class BertPooler extends Module {
 
   constructor(config: BertConfig) {
     super();
+    expectBertConfig(config, 'new BertPooler()');
     this.dense = this.registerModule('dense', new Linear(config.fields.hidden_size, config.fields.hidden_size));
   }
 

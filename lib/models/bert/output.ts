@@ -3,7 +3,7 @@ import { LayerNorm } from '../../nn/layer-norm.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import type { Tensor } from '../../torch/tensor.js';
-import type { BertConfig } from './config.js';
+import { expectBertConfig, type BertConfig } from './config.js';
 
 /**
  * dense → dropout → LayerNorm(· + input): BERT's post-LN residual, after the attention
@@ -17,6 +17,7 @@ export class BertOutput extends Module {
 
   constructor(config: BertConfig, inFeatures: number) {
     super();
+    expectBertConfig(config, 'new BertOutput()');
     const c = config.fields;
     this.dense = this.registerModule('dense', new Linear(inFeatures, c.hidden_size));
     this.layerNorm = this.registerModule('LayerNorm', new LayerNorm(c.hidden_size, { eps: c.layer_norm_eps }));
