@@ -30,6 +30,9 @@ t.test('types are checked before ranges, and strings are not read as numbers', a
   t.throws(() => new bert.BertConfig({ layer_norm_eps: 0 }), /layer_norm_eps must be a number in \[1\.18e-38 \(float32's smallest normal\), 1\], got 0/);
   t.throws(() => new bert.BertConfig({ layer_norm_eps: 1e-40 }), /layer_norm_eps/);
   t.throws(() => new bert.BertConfig({ initializer_range: 5 }), /initializer_range must be a number in \[0, 1\], got 5/);
+  // -1 reached libtorch's normal_() and came back as its message, without the field.
+  t.throws(() => new bert.BertConfig({ initializer_range: -1 }), /^BertConfig: initializer_range must be a number in \[0, 1\], got -1$/);
+  t.throws(() => new bert.BertConfig({ layer_norm_eps: '1e-12' as unknown as number }), /layer_norm_eps must be a number .* got the string "1e-12"/);
   t.throws(() => new bert.BertConfig({ classifier_dropout: 2 }), /classifier_dropout must be null or a number in \[0, 1\]/);
   t.ok(new bert.BertConfig({ classifier_dropout: null }), 'null where null means "use the default"');
   t.throws(() => new bert.BertConfig({ use_cache: 1 as unknown as boolean }), /use_cache must be true or false, got 1/);

@@ -50,10 +50,16 @@ t.test('resuming from a checkpoint gives the losses of the uninterrupted run', a
   for (let i = 0; i < 4; i++) first.trainer.trainStep();
   await first.trainer.checkpoint();
   t.ok(existsSync(join(dir, 'resumed', 'checkpoints', 'step-4', 'trainer_state.json')));
+  // Killed two steps after the checkpoint: steps 5 and 6 are logged, and run again on resume.
+  first.trainer.trainStep();
+  first.trainer.trainStep();
   const second = setup(join(dir, 'resumed'), { steps: 8, resume: true });
   const result = await second.trainer.train();
   t.equal(result.step, 8);
-  t.same([...first.losses, ...second.losses], whole.losses, 'identical losses, step for step');
+  t.same([...first.losses.slice(0, 4), ...second.losses], whole.losses, 'identical losses, step for step');
+  const resumedLog = readFileSync(join(dir, 'resumed', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number });
+  t.same(resumedLog.map((l) => l.step), [1, 2, 3, 4, 5, 6, 7, 8], 'the resumed log holds each step once');
+  t.same(resumedLog.map((l) => l.loss), whole.losses, 'and the records are those of the resumed run');
   const lines = readFileSync(join(dir, 'whole', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number; lr: number; tokensPerSecond: number });
   t.same(lines.map((l) => l.step), [1, 2, 3, 4, 5, 6, 7, 8]);
   t.ok(lines.every((l) => l.tokensPerSecond > 0 && l.lr >= 0));
