@@ -52,8 +52,12 @@ export interface NativeBinding {
     requiresGrad: boolean,
   ): Handle;
   toBuffer(handle: Handle, readDtype?: number): ArrayBuffer;
+  /** A 0-dim tensor of value as PyTorch makes one of a Python scalar (a wrapped number); floating: an integral number is a float. */
+  wrappedScalar(value: number | boolean | bigint, device?: string, floating?: boolean): Handle;
   dispose(handle: Handle): void;
   isDisposed(handle: Handle): boolean;
+  /** 0: claimed for a new Tensor; 1: a Tensor owns it already; 2: no live tensor has it. */
+  claimHandle(handle: unknown): 0 | 1 | 2;
   memory(): { tensors: number; bytes: number };
   shape(handle: Handle): number[];
   dtype(handle: Handle): number;

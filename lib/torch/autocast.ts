@@ -1,6 +1,7 @@
 // Mixed precision as torch.autocast: inside the region libtorch runs matmuls and other
 // eligible ops in the lower precision and keeps the rest (and the weights) in float32.
 import { native } from '../native.js';
+import { describeValue } from './describe.js';
 import { dtypeCode, dtypeName, type DType } from './dtype.js';
 import { refuseAsync } from './synchronous-only.js';
 import { Tensor, handleOf } from './tensor.js';
@@ -17,7 +18,7 @@ export function autocast<T>(options: AutocastOptions, fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError('autocast(options, fn): fn must be a function');
   const device = options.device ?? 'cpu';
   const dtype = options.dtype ?? (device === 'cpu' ? 'bfloat16' : 'float16');
-  if (dtype !== 'bfloat16' && dtype !== 'float16') throw new TypeError(`autocast dtype must be bfloat16 or float16, got ${dtype}`);
+  if (dtype !== 'bfloat16' && dtype !== 'float16') throw new TypeError(`autocast dtype must be bfloat16 or float16, got ${describeValue(dtype)}`);
   const [wasEnabled, previousDtype] = native.setAutocast(device, options.enabled ?? true, dtypeCode(dtype));
   try {
     const result = fn();

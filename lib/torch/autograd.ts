@@ -1,5 +1,6 @@
 // Grad mode and autograd.grad. Grad mode is per thread in libtorch, so each worker has its own.
 import { native } from '../native.js';
+import { checkDenseArray } from './arrays.js';
 import { refuseAsync } from './synchronous-only.js';
 import { Tensor, handleOf } from './tensor.js';
 
@@ -41,15 +42,24 @@ export interface GradOptions {
   allowUnused?: boolean;
 }
 
+/** An optional list of tensors (or nulls), checked before it is walked. */
+function optionalList<T>(list: readonly T[] | undefined, what: string): readonly T[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new TypeError(`${what} must be an array of Tensors or nulls`);
+  checkDenseArray(list, what);
+  return list;
+}
+
 function handles(tensors: Tensor | readonly Tensor[], what: string): number[] {
   const list = tensors instanceof Tensor ? [tensors] : tensors;
   if (!Array.isArray(list)) throw new TypeError(`${what} must be a Tensor or an array of Tensors`);
+  checkDenseArray(list, what);
   return list.map((t, i) => handleOf(t, `${what}[${i}]`));
 }
 
 /** d(outputs)/d(inputs) without touching any .grad; null for unused inputs with allowUnused. */
 export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
-  const gradOutputs = (options.gradOutputs ?? []).map((g, i) => (g === null ? null : handleOf(g, `gradOutputs[${i}]`)));
+  const gradOutputs = optionalList(options.gradOutputs, 'gradOutputs').map((g, i) => (g === null ? null : handleOf(g, `gradOutputs[${i}]`)));
   const outputHandles = handles(outputs, 'outputs');
   const inputHandles = handles(inputs, 'inputs');
   if (outputHandles.length === 0 || inputHandles.length === 0) throw new RangeError('autograd.grad(): outputs and inputs must each hold at least one tensor');
@@ -66,6 +76,6 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
 
 /** backward() over several outputs at once. */
 export function backward(tensors: Tensor | readonly Tensor[], gradTensors?: readonly (Tensor | null)[], options: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
-  const grads = (gradTensors ?? []).map((g, i) => (g === null ? null : handleOf(g, `gradTensors[${i}]`)));
+  const grads = optionalList(gradTensors, 'gradTensors').map((g, i) => (g === null ? null : handleOf(g, `gradTensors[${i}]`)));
   native.backward(handles(tensors, 'tensors'), grads, options.retainGraph, options.createGraph ?? false);
 }

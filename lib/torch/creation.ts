@@ -2,6 +2,8 @@
 // one number type), booleans to bool, bigints to int64; arange, randint and randperm give
 // int64 as PyTorch does when their arguments are integers.
 import { native } from '../native.js';
+import { checkDenseArray, holeError, MAX_ARRAY_LENGTH } from './arrays.js';
+import { describeValue } from './describe.js';
 import { checkDevice, type Device } from './device.js';
 import { dtypeCode, dtypeOfTypedArray, type DType } from './dtype.js';
 import { atenOps, callOp } from './ops.js';
@@ -37,7 +39,8 @@ const op = atenOps({
   randintLike: 'aten::randint_like.low_dtype',
   cat: 'aten::cat',
   stack: 'aten::stack',
-  where: 'aten::where.self',
+  whereScalarSelf: 'aten::where.ScalarSelf',
+  whereScalar: 'aten::where.Scalar',
 });
 
 function checkOptions(options: TensorOptions | undefined, fn: string): TensorOptions {
@@ -54,9 +57,10 @@ function checkOptions(options: TensorOptions | undefined, fn: string): TensorOpt
 
 function shapeArg(shape: unknown, fn: string): number[] {
   const sizes = typeof shape === 'number' ? [shape] : shape;
-  if (!Array.isArray(sizes)) throw new TypeError(`${fn}(): shape must be an array of integers, got ${typeof shape}`);
+  if (!Array.isArray(sizes)) throw new TypeError(`${fn}(): shape must be an array of integers, got ${describeValue(shape)}`);
+  checkDenseArray(sizes, `${fn}(): shape`);
   return sizes.map((s: unknown, i) => {
-    if (typeof s !== 'number' || !Number.isInteger(s)) throw new TypeError(`${fn}(): shape[${i}] must be an integer, got ${String(s)}`);
+    if (typeof s !== 'number' || !Number.isInteger(s)) throw new TypeError(`${fn}(): shape[${i}] must be an integer, got ${describeValue(s)}`);
     if (s < 0) throw new RangeError(`${fn}(): shape[${i}] must not be negative, got ${s}`);
     return s;
   });
@@ -161,6 +165,7 @@ export function manualSeed(seed: number): void {
 
 function tensorList(tensors: readonly Tensor[], fn: string): number[] {
   if (!Array.isArray(tensors)) throw new TypeError(`${fn}(): tensors must be an array of Tensors`);
+  checkDenseArray(tensors, `${fn}(): tensors`);
   return tensors.map((t, i) => handleOf(t, `${fn}(): tensors[${i}]`));
 }
 
@@ -172,9 +177,13 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   return Tensor.wrap(callOp(op.stack, tensorList(tensors, 'stack'), dim));
 }
 
-/** Elements of x where condition holds, else of y. */
-export function where(condition: Tensor, x: Tensor, y: Tensor | number): Tensor {
-  return x.where(condition, y);
+/** Elements of x where condition holds, else of y; either may be a number (a Python scalar). */
+export function where(condition: Tensor, x: Tensor | number | boolean, y: Tensor | number | boolean): Tensor {
+  if (x instanceof Tensor) return x.where(condition, y);
+  if (typeof x !== 'number' && typeof x !== 'boolean') throw new TypeError(`where(): x must be a Tensor, a number or a boolean, got ${describe(x)}`);
+  if (y instanceof Tensor) return Tensor.wrap(callOp(op.whereScalarSelf, handleOf(condition, 'condition'), x, y.handle));
+  if (typeof y !== 'number' && typeof y !== 'boolean') throw new TypeError(`where(): y must be a Tensor, a number or a boolean, got ${describe(y)}`);
+  return Tensor.wrap(callOp(op.whereScalar, handleOf(condition, 'condition'), x, y));
 }
 
 // ---- tensor(data) -----------------------------------------------------------------------
@@ -185,13 +194,27 @@ function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
 
-/** Walks nested arrays: their shape, the kind of their leaves, and the leaves in order. */
+/** As PyTorch's torch.tensor(): deeper nesting is an error (and an array holding itself ends there). */
+const MAX_DIMS = 128;
+
+/**
+ * Walks nested arrays: their shape, the kind of their leaves, and the leaves in order. The
+ * shape (from the first element at each depth) is checked before the walk, and the walk
+ * stops at the first hole, so a huge or sparse array is refused in O(its real elements).
+ */
 function flatten(data: TensorData): { shape: number[]; kind: Leaf; leaves: unknown[] } {
   const shape: number[] = [];
   let probe: unknown = data;
   while (Array.isArray(probe)) {
+    if (shape.length === MAX_DIMS) throw new RangeError(`tensor(): data is nested more than ${MAX_DIMS} arrays deep (does an array hold itself?)`);
+    const path = `data${'[0]'.repeat(shape.length)}`;
+    if (probe.length > 0 && !(0 in probe)) throw holeError(probe, `tensor(): ${path}`, 0);
     shape.push(probe.length);
     probe = probe[0];
+  }
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count > MAX_ARRAY_LENGTH) {
+    throw new RangeError(`tensor(): data of shape [${shape.join(', ')}] has ${count} elements, more than the ${MAX_ARRAY_LENGTH} that nested arrays can pass; pass a typed array (tensor(new Float32Array(n)).view(shape)) or use zeros(), full() or rand()`);
   }
   const leaves: unknown[] = [];
   let kind: Leaf | undefined;
@@ -201,7 +224,10 @@ function flatten(data: TensorData): { shape: number[]; kind: Leaf; leaves: unkno
       if (value.length !== shape[level]) {
         throw new TypeError(`tensor(): ragged data: ${path || 'data'} has length ${value.length}, expected ${shape[level]}`);
       }
-      value.forEach((v, i) => visit(v, level + 1, `${path}[${i}]`));
+      for (let i = 0; i < value.length; i++) {
+        if (!(i in value)) throw holeError(value, `tensor(): data${path}`, i);
+        visit(value[i], level + 1, `${path}[${i}]`);
+      }
       return;
     }
     const t = typeof value;

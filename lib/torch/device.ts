@@ -1,4 +1,5 @@
 import { native } from '../native.js';
+import { describeValue } from './describe.js';
 import { TorchError } from './errors.js';
 
 /** A device string as PyTorch writes it: 'cpu', 'cuda' or 'cuda:N'. */
@@ -20,7 +21,7 @@ let cudaDevices: number | undefined;
  */
 export function checkDevice(device: unknown, what = 'device'): Device {
   if (typeof device !== 'string' || !DEVICE_PATTERN.test(device)) {
-    throw new TypeError(`${what} must be 'cpu', 'cuda' or 'cuda:N'; got ${JSON.stringify(device) ?? String(device)}`);
+    throw new TypeError(`${what} must be 'cpu', 'cuda' or 'cuda:N'; got ${describeValue(device)}`);
   }
   if (device.startsWith('cuda')) {
     cudaDevices ??= native.cudaIsAvailable() ? native.cudaDeviceCount() : 0;

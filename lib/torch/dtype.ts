@@ -1,4 +1,5 @@
 import { native } from '../native.js';
+import { describeValue } from './describe.js';
 
 /** Element types, with PyTorch's names. */
 export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
@@ -10,9 +11,10 @@ const names = new Map<number, DType>(DTYPES.map((name) => [codes[name], name]));
 
 /** libtorch's ScalarType code for a dtype name; TypeError naming the bad value otherwise. */
 export function dtypeCode(dtype: DType, what = 'dtype'): number {
-  const code = (codes as Record<string, number | undefined>)[dtype];
+  // Only a string is looked up: an object key would be its toString() (a Tensor's printout).
+  const code = typeof dtype === 'string' && Object.hasOwn(codes, dtype) ? (codes as Record<string, number>)[dtype] : undefined;
   if (code === undefined) {
-    throw new TypeError(`${what} must be one of ${DTYPES.join(', ')}; got ${String(dtype)}`);
+    throw new TypeError(`${what} must be one of ${DTYPES.join(', ')}; got ${describeValue(dtype)}`);
   }
   return code;
 }

@@ -1,4 +1,6 @@
 // Stateless neural-network primitives, each one libtorch kernel (with its own backward).
+import { checkDenseArray } from './arrays.js';
+import { describeValue } from './describe.js';
 import { dtypeCode, type DType } from './dtype.js';
 import { native } from '../native.js';
 import { atenOps, callOp } from './ops.js';
@@ -24,8 +26,10 @@ export type Reduction = 'none' | 'mean' | 'sum';
 const REDUCTIONS: Record<Reduction, number> = { none: 0, mean: 1, sum: 2 };
 
 function reductionCode(reduction: Reduction | undefined): number {
-  const code = REDUCTIONS[reduction ?? 'mean'];
-  if (code === undefined) throw new TypeError(`reduction must be 'none', 'mean' or 'sum'; got ${String(reduction)}`);
+  const key = reduction ?? 'mean';
+  // A string key only: indexing with an object would call its toString() (printing a Tensor).
+  const code = typeof key === 'string' && Object.hasOwn(REDUCTIONS, key) ? REDUCTIONS[key] : undefined;
+  if (code === undefined) throw new TypeError(`reduction must be 'none', 'mean' or 'sum'; got ${describeValue(reduction)}`);
   return code;
 }
 
@@ -39,6 +43,7 @@ export function embedding(input: Tensor, weight: Tensor, paddingIdx?: number | n
 }
 
 export function layerNorm(input: Tensor, normalizedShape: readonly number[] | number, weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+  if (Array.isArray(normalizedShape)) checkDenseArray(normalizedShape, 'layerNorm(): normalizedShape');
   return Tensor.wrap(
     callOp(op.layerNorm, handleOf(input, 'input'), normalizedShape, optionalHandle(weight, 'weight'), optionalHandle(bias, 'bias'), eps),
   );
@@ -46,7 +51,7 @@ export function layerNorm(input: Tensor, normalizedShape: readonly number[] | nu
 
 /** Zeroes elements with probability p and scales the rest by 1/(1-p), only when training. */
 export function dropout(input: Tensor, p = 0.5, training = true): Tensor {
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`dropout(): p must be in [0, 1], got ${String(p)}`);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`dropout(): p must be in [0, 1], got ${describeValue(p)}`);
   // CPU: a mask from a counter-based hash, made in parallel (native/torch/fast_dropout.h);
   // ATen's serial bernoulli_ cost 9% of a BERT-base step. CUDA and others: aten::dropout.
   if (input.device === 'cpu') return Tensor.wrap(native.fastDropout(handleOf(input, 'input'), p, training));

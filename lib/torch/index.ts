@@ -4,8 +4,8 @@ import { availableParallelism } from 'node:os';
 import './errors.js';
 
 import { native } from '../native.js';
-import { createOps, type Ops } from './ops.js';
-import { Tensor } from './tensor.js';
+import { atenOps, callOp, createOps, type Ops } from './ops.js';
+import { Tensor, wrappedScalar } from './tensor.js';
 
 export { TorchError } from './errors.js';
 export { Tensor, type NestedArray, type ValuesAndIndices, type BackwardOptions } from './tensor.js';
@@ -102,12 +102,46 @@ function method<K extends keyof Tensor>(name: K): Method<K> {
   }) as Method<K>;
 }
 
+type NumberFirst<K extends keyof Tensor> = Tensor[K] extends (other: infer O, ...rest: infer A) => infer R ? (input: Tensor | number | boolean, other: O | boolean, ...rest: A) => R : never;
+
+/**
+ * torch.add(2, t) and friends: as in PyTorch, a number for input (other too) is a wrapped
+ * number, the 0-dim tensor PyTorch makes of a Python scalar, so torch.sub(2, int32) is int32.
+ */
+function numberFirst<K extends 'add' | 'sub' | 'mul' | 'div'>(name: K): NumberFirst<K> {
+  const call = method(name) as (input: Tensor, ...args: unknown[]) => Tensor;
+  return ((input: unknown, other: unknown, ...rest: unknown[]) => {
+    if (typeof input !== 'number' && typeof input !== 'boolean') return call(input as Tensor, other, ...rest);
+    if (!(other instanceof Tensor) && typeof other !== 'number' && typeof other !== 'boolean') {
+      throw new TypeError(`torch.${name}(): other must be a Tensor or a number when input is a number, got ${other === null ? 'null' : typeof other}`);
+    }
+    const wrapped = other instanceof Tensor ? wrappedScalar(other, input) : Tensor.wrap(native.wrappedScalar(input));
+    try {
+      return call(wrapped, other, ...rest);
+    } finally {
+      wrapped.dispose();
+    }
+  }) as NumberFirst<K>;
+}
+
+const powScalarOp = atenOps({ powScalar: 'aten::pow.Scalar' }).powScalar;
+const powMethod = method('pow');
+
 // torch.add(a, b) and friends: the same operations as the Tensor methods.
-export const add = method('add');
-export const sub = method('sub');
-export const mul = method('mul');
-export const div = method('div');
-export const pow = method('pow');
+export const add = numberFirst('add');
+export const sub = numberFirst('sub');
+export const mul = numberFirst('mul');
+export const div = numberFirst('div');
+
+/** input ** exponent; a number input is a Python scalar (torch.pow(2, t), aten::pow.Scalar). */
+export function pow(input: Tensor | number | boolean, exponent: Tensor | number): Tensor {
+  if (typeof input === 'number' || typeof input === 'boolean') {
+    if (!(exponent instanceof Tensor)) throw new TypeError(`torch.pow(): exponent must be a Tensor when input is a number, got ${exponent === null ? 'null' : typeof exponent}`);
+    return Tensor.wrap(callOp(powScalarOp, input, exponent.handle));
+  }
+  return powMethod(input, exponent);
+}
+
 export const neg = method('neg');
 export const exp = method('exp');
 export const log = method('log');

@@ -5,6 +5,7 @@
 // This module has no runtime import of tensor.ts (tensor.ts imports it, and modules import
 // either first): `createOps` is given the Tensor class by lib/torch/index.ts.
 import { native, type NativeValue } from '../native.js';
+import { checkDenseArray } from './arrays.js';
 import { dtypeCode, type DType } from './dtype.js';
 import type { Tensor } from './tensor.js';
 
@@ -247,6 +248,8 @@ export function createOps(TensorClass: typeof Tensor): Ops {
   function convert(value: OpValue, arg: ArgInfo, opName: string): unknown {
     if (value === undefined || value === null) return value;
     const label = `${opName}(): argument '${arg.name}'`;
+    // A list goes to libtorch element by element: a huge or sparse one is refused first.
+    if (Array.isArray(value)) checkDenseArray(value, label);
     switch (arg.kind) {
       case 'tensor':
         if (value instanceof TensorClass) return value.handle;

@@ -3,6 +3,8 @@
 import { inspect } from 'node:util';
 
 import { native, type Handle, type NativeValue } from '../native.js';
+import { checkDenseArray, checkNestedArrays } from './arrays.js';
+import { describeValue } from './describe.js';
 import { checkDevice, isDeviceName, type Device } from './device.js';
 import { DTYPES, dtypeCode, dtypeName, readDtype, typedArrayOf, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
@@ -32,6 +34,7 @@ const op = atenOps({
   div: 'aten::div.Tensor',
   divScalar: 'aten::div.Scalar',
   divMode: 'aten::div.Tensor_mode',
+  divScalarMode: 'aten::div.Scalar_mode',
   pow: 'aten::pow.Tensor_Tensor',
   powScalar: 'aten::pow.Tensor_Scalar',
   neg: 'aten::neg',
@@ -171,8 +174,16 @@ const op = atenOps({
   requiresGrad_: 'aten::requires_grad_',
 });
 
-function dims(shape: readonly number[] | number, rest: number[]): number[] {
-  return typeof shape === 'number' ? [shape, ...rest] : [...shape];
+function dims(shape: readonly number[] | number, rest: number[], what: string): number[] {
+  if (typeof shape === 'number') return [shape, ...rest];
+  if (Array.isArray(shape)) checkDenseArray(shape, what);
+  return [...shape];
+}
+
+/** A list argument that goes to libtorch as it is (dims, sizes), checked first if it is an array. */
+function listArg<T>(value: T, what: string): T {
+  if (Array.isArray(value)) checkDenseArray(value, what);
+  return value;
 }
 
 export class Tensor implements Scoped {
@@ -185,6 +196,16 @@ export class Tensor implements Scoped {
 
   /** @internal Tensors come from torch.* functions and methods, not from this constructor. */
   constructor(handle: Handle) {
+    // Each live handle belongs to exactly one Tensor: a number copied from another Tensor or
+    // sent from another worker (whose handles mean nothing here) must not alias a tensor.
+    const claim = native.claimHandle(handle);
+    if (claim !== 0) {
+      throw new TypeError(
+        claim === 1
+          ? 'new Tensor(handle): that handle belongs to a Tensor already; tensors are made by torch.tensor(), torch.zeros() and the like'
+          : 'new Tensor(handle): not a live tensor handle of this thread (a handle from another worker means nothing here: send the data, e.g. toTypedArray(), and make a tensor of it); tensors are made by torch.tensor(), torch.zeros() and the like',
+      );
+    }
     this.handle = handle;
     track(this);
   }
@@ -265,7 +286,7 @@ export class Tensor implements Scoped {
     if (dim === undefined) return shape;
     const d = dim < 0 ? dim + shape.length : dim;
     if (!Number.isInteger(dim) || d < 0 || d >= shape.length) {
-      throw new RangeError(`size(): dim ${dim} is out of range for a tensor of ${shape.length} dimensions`);
+      throw new RangeError(`size(): dim ${describeValue(dim)} is out of range for a tensor of ${shape.length} dimensions`);
     }
     return shape[d]!;
   }
@@ -291,10 +312,16 @@ export class Tensor implements Scoped {
     return typedArrayOf(dtype, native.toBuffer(this.handle, read === dtype ? undefined : dtypeCode(read)));
   }
 
-  /** The elements as nested arrays of numbers (booleans for bool tensors), like tolist(). */
+  /**
+   * The elements as nested arrays of numbers (booleans for bool tensors), like tolist(). A
+   * result V8 cannot hold (over 2^24 arrays, an array over its longest, or past the heap) is
+   * a RangeError before it is built.
+   */
   toArray(): NestedArray {
     const shape = this.shape;
+    checkNestedArrays(shape, false);
     const flat = this.toTypedArray();
+    checkNestedArrays(shape, true);
     const isBool = this.dtype === 'bool';
     const at = (i: number): number | boolean => {
       const v = flat[i]!;
@@ -322,14 +349,14 @@ export class Tensor implements Scoped {
     if (typeof target === 'string') {
       if (isDeviceName(target)) device = checkDevice(target);
       else if ((DTYPES as readonly string[]).includes(target)) dtype = target as DType;
-      else throw new TypeError(`to(): ${JSON.stringify(target)} is neither a dtype (${DTYPES.join(', ')}) nor a device ('cpu', 'cuda' or 'cuda:N')`);
+      else throw new TypeError(`to(): ${describeValue(target)} is neither a dtype (${DTYPES.join(', ')}) nor a device ('cpu', 'cuda' or 'cuda:N')`);
     } else if (target !== null && typeof target === 'object') {
       device = target.device === undefined ? undefined : checkDevice(target.device);
       dtype = target.dtype;
       copy = target.copy ?? false;
       nonBlocking = target.nonBlocking ?? false;
     } else {
-      throw new TypeError(`to(): expected a device, a dtype or options, got ${String(target)}`);
+      throw new TypeError(`to(): expected a device, a dtype or options, got ${describeValue(target)}`);
     }
     const code = dtype === undefined ? undefined : dtypeCode(dtype);
     return Tensor.wrap(callOp(op.to, this.handle, code, undefined, device, undefined, nonBlocking, copy));
@@ -427,15 +454,15 @@ export class Tensor implements Scoped {
   /** A view with another shape, or (given a dtype of the same size) the same bytes read as that dtype. */
   view(shape: readonly number[] | number | DType, ...rest: number[]): Tensor {
     if (typeof shape === 'string') return Tensor.wrap(callOp(op.viewDtype, this.handle, dtypeCode(shape)));
-    return Tensor.wrap(callOp(op.view, this.handle, dims(shape, rest)));
+    return Tensor.wrap(callOp(op.view, this.handle, dims(shape, rest, 'view(): shape')));
   }
 
   reshape(shape: readonly number[] | number, ...rest: number[]): Tensor {
-    return Tensor.wrap(callOp(op.reshape, this.handle, dims(shape, rest)));
+    return Tensor.wrap(callOp(op.reshape, this.handle, dims(shape, rest, 'reshape(): shape')));
   }
 
   permute(order: readonly number[] | number, ...rest: number[]): Tensor {
-    return Tensor.wrap(callOp(op.permute, this.handle, dims(order, rest)));
+    return Tensor.wrap(callOp(op.permute, this.handle, dims(order, rest, 'permute(): dims')));
   }
 
   transpose(dim0: number, dim1: number): Tensor {
@@ -453,7 +480,7 @@ export class Tensor implements Scoped {
 
   squeeze(dim?: number | readonly number[]): Tensor {
     if (dim === undefined) return Tensor.wrap(callOp(op.squeeze, this.handle));
-    return Tensor.wrap(callOp(op.squeezeDims, this.handle, typeof dim === 'number' ? [dim] : dim));
+    return Tensor.wrap(callOp(op.squeezeDims, this.handle, typeof dim === 'number' ? [dim] : listArg(dim, 'squeeze(): dim')));
   }
 
   flatten(startDim = 0, endDim = -1): Tensor {
@@ -461,7 +488,7 @@ export class Tensor implements Scoped {
   }
 
   expand(shape: readonly number[] | number, ...rest: number[]): Tensor {
-    return Tensor.wrap(callOp(op.expand, this.handle, dims(shape, rest)));
+    return Tensor.wrap(callOp(op.expand, this.handle, dims(shape, rest, 'expand(): shape')));
   }
 
   expandAs(other: Tensor): Tensor {
@@ -469,13 +496,13 @@ export class Tensor implements Scoped {
   }
 
   repeat(repeats: readonly number[] | number, ...rest: number[]): Tensor {
-    return Tensor.wrap(callOp(op.repeat, this.handle, dims(repeats, rest)));
+    return Tensor.wrap(callOp(op.repeat, this.handle, dims(repeats, rest, 'repeat(): repeats')));
   }
 
   /** Pieces of `splitSize` along dim, or pieces of the given sizes. */
   split(splitSize: number | readonly number[], dim = 0): Tensor[] {
     if (typeof splitSize === 'number') return Tensor.wrapAll(callOp(op.split, this.handle, splitSize, dim));
-    return Tensor.wrapAll(callOp(op.splitSizes, this.handle, splitSize, dim));
+    return Tensor.wrapAll(callOp(op.splitSizes, this.handle, listArg(splitSize, 'split(): splitSize'), dim));
   }
 
   chunk(chunks: number, dim = 0): Tensor[] {
@@ -498,6 +525,7 @@ export class Tensor implements Scoped {
   /** Advanced indexing: x[i0, i1, ...] with index tensors (null keeps a dimension whole). */
   index(indices: readonly (Tensor | null)[]): Tensor {
     if (!Array.isArray(indices)) throw new TypeError('index(): indices must be an array of Tensors or nulls');
+    checkDenseArray(indices, 'index(): indices');
     return Tensor.wrap(callOp(op.index, this.handle, indices.map((t, i) => (t === null ? null : handleOf(t, `indices[${i}]`)))));
   }
 
@@ -509,8 +537,8 @@ export class Tensor implements Scoped {
     return Tensor.wrap(callOp(op.gather, this.handle, dim, handleOf(index, 'index')));
   }
 
-  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor {
-    if (typeof src === 'number') return Tensor.wrap(callOp(op.scatterValue, this.handle, dim, handleOf(index, 'index'), src));
+  scatter(dim: number, index: Tensor, src: Tensor | number | boolean): Tensor {
+    if (typeof src === 'number' || typeof src === 'boolean') return Tensor.wrap(callOp(op.scatterValue, this.handle, dim, handleOf(index, 'index'), src));
     return Tensor.wrap(callOp(op.scatter, this.handle, dim, handleOf(index, 'index'), handleOf(src, 'src')));
   }
 
@@ -528,8 +556,8 @@ export class Tensor implements Scoped {
   }
 
   /** Elements of this where condition holds, else of other (torch.where(cond, this, other)). */
-  where(condition: Tensor, other: Tensor | number): Tensor {
-    if (typeof other === 'number') return Tensor.wrap(callOp(op.whereScalarOther, handleOf(condition, 'condition'), this.handle, other));
+  where(condition: Tensor, other: Tensor | number | boolean): Tensor {
+    if (typeof other === 'number' || typeof other === 'boolean') return Tensor.wrap(callOp(op.whereScalarOther, handleOf(condition, 'condition'), this.handle, other));
     return Tensor.wrap(callOp(op.where, handleOf(condition, 'condition'), this.handle, handleOf(other, 'other')));
   }
 
@@ -542,7 +570,7 @@ export class Tensor implements Scoped {
   }
 
   flip(dimsToFlip: readonly number[] | number): Tensor {
-    return Tensor.wrap(callOp(op.flip, this.handle, typeof dimsToFlip === 'number' ? [dimsToFlip] : dimsToFlip));
+    return Tensor.wrap(callOp(op.flip, this.handle, typeof dimsToFlip === 'number' ? [dimsToFlip] : listArg(dimsToFlip, 'flip(): dims')));
   }
 
   nonzero(): Tensor {
@@ -565,15 +593,7 @@ export class Tensor implements Scoped {
 
   /** True division; roundingMode 'trunc' or 'floor' rounds the quotient. */
   div(other: Tensor | number, roundingMode?: 'trunc' | 'floor'): Tensor {
-    if (roundingMode !== undefined) {
-      if (other instanceof Tensor) return Tensor.wrap(callOp(op.divMode, this.handle, other.handle, roundingMode));
-      const divisor = scalarLike(this, other);
-      try {
-        return Tensor.wrap(callOp(op.divMode, this.handle, divisor.handle, roundingMode));
-      } finally {
-        divisor.dispose();
-      }
-    }
+    if (roundingMode !== undefined) return binary(this, other, op.divMode, op.divScalarMode, roundingMode);
     return binary(this, other, op.div, op.divScalar);
   }
 
@@ -667,14 +687,19 @@ export class Tensor implements Scoped {
     return Tensor.wrap(callOp(op.sign, this.handle));
   }
 
-  /** Limits elements to [min, max]; either bound may be omitted (null or undefined). */
+  /**
+   * Limits elements to [min, max]; either bound may be omitted (null or undefined). A number
+   * beside a 0-dim Tensor bound takes that tensor as a number too, as PyTorch does; beside a
+   * larger Tensor (which PyTorch refuses) it is a wrapped number, as in torch.add(t, 2).
+   */
   clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
     if (min instanceof Tensor || max instanceof Tensor) {
       const made: Tensor[] = [];
+      const mixed = !(min instanceof Tensor && max instanceof Tensor) && min !== null && min !== undefined && max !== null && max !== undefined;
       const bound = (b: number | Tensor | null | undefined): Handle | undefined => {
-        if (b instanceof Tensor) return b.handle;
         if (b === null || b === undefined) return undefined;
-        const t = scalarLike(this, b);
+        if (b instanceof Tensor && !(mixed && b.dim() === 0)) return b.handle;
+        const t = b instanceof Tensor ? wrappedScalarOf(this, b) : wrappedScalar(this, b);
         made.push(t);
         return t.handle;
       };
@@ -768,13 +793,13 @@ export class Tensor implements Scoped {
   sum(dim?: number | readonly number[], keepdim = false, dtype?: DType): Tensor {
     const code = dtype === undefined ? undefined : dtypeCode(dtype);
     if (dim === undefined) return Tensor.wrap(callOp(op.sum, this.handle, code));
-    return Tensor.wrap(callOp(op.sumDim, this.handle, dim, keepdim, code));
+    return Tensor.wrap(callOp(op.sumDim, this.handle, listArg(dim, 'sum(): dim'), keepdim, code));
   }
 
   mean(dim?: number | readonly number[], keepdim = false, dtype?: DType): Tensor {
     const code = dtype === undefined ? undefined : dtypeCode(dtype);
     if (dim === undefined) return Tensor.wrap(callOp(op.mean, this.handle, code));
-    return Tensor.wrap(callOp(op.meanDim, this.handle, dim, keepdim, code));
+    return Tensor.wrap(callOp(op.meanDim, this.handle, listArg(dim, 'mean(): dim'), keepdim, code));
   }
 
   prod(dim?: number, keepdim = false): Tensor {
@@ -817,20 +842,20 @@ export class Tensor implements Scoped {
 
   /** Variance with Bessel's correction by default (correction = 1), as PyTorch. */
   var(dim?: number | readonly number[], options: { correction?: number; keepdim?: boolean } = {}): Tensor {
-    return Tensor.wrap(callOp(op.var, this.handle, dim, options.correction ?? 1, options.keepdim ?? false));
+    return Tensor.wrap(callOp(op.var, this.handle, listArg(dim, 'var(): dim'), options.correction ?? 1, options.keepdim ?? false));
   }
 
   std(dim?: number | readonly number[], options: { correction?: number; keepdim?: boolean } = {}): Tensor {
-    return Tensor.wrap(callOp(op.std, this.handle, dim, options.correction ?? 1, options.keepdim ?? false));
+    return Tensor.wrap(callOp(op.std, this.handle, listArg(dim, 'std(): dim'), options.correction ?? 1, options.keepdim ?? false));
   }
 
   /** The p-norm over all elements or over dim (torch.linalg.vector_norm). */
   norm(p = 2, dim?: number | readonly number[], keepdim = false): Tensor {
-    return Tensor.wrap(callOp(op.norm, this.handle, p, dim, keepdim));
+    return Tensor.wrap(callOp(op.norm, this.handle, p, listArg(dim, 'norm(): dim'), keepdim));
   }
 
   logsumexp(dim: number | readonly number[], keepdim = false): Tensor {
-    return Tensor.wrap(callOp(op.logsumexp, this.handle, dim, keepdim));
+    return Tensor.wrap(callOp(op.logsumexp, this.handle, listArg(dim, 'logsumexp(): dim'), keepdim));
   }
 
   topk(k: number, dim = -1, largest = true, sorted = true): ValuesAndIndices {
@@ -956,8 +981,8 @@ export function handleOf(value: unknown, what: string): Handle {
   return value.handle;
 }
 
-/** One op of a Tensor-and-Tensor / Tensor-and-number pair, picked by the type of other. */
-function binary(self: Tensor, other: unknown, tensorOp: number, scalarOp: number, alpha?: number): Tensor {
+/** One op of a Tensor-and-Tensor / Tensor-and-number pair, picked by the type of other; alpha or a rounding mode last. */
+function binary(self: Tensor, other: unknown, tensorOp: number, scalarOp: number, alpha?: number | string): Tensor {
   if (other instanceof Tensor) {
     return Tensor.wrap(alpha === undefined ? callOp(tensorOp, self.handle, other.handle) : callOp(tensorOp, self.handle, other.handle, alpha));
   }
@@ -967,9 +992,19 @@ function binary(self: Tensor, other: unknown, tensorOp: number, scalarOp: number
   throw new TypeError(`other must be a Tensor or a number, got ${other === null ? 'null' : typeof other}`);
 }
 
-const { scalarTensor } = atenOps({ scalarTensor: 'aten::scalar_tensor' });
+/**
+ * @internal `value` as the 0-dim tensor PyTorch makes of a Python scalar given for a Tensor
+ * argument, on near's device: a wrapped number (int64 for an integral number, float64 for
+ * another, bool for a boolean; `floating` makes an integral number a float), which type
+ * promotion ranks below every tensor, so int32 tensor + 2 stays int32 and int64 / 2.5 is float32.
+ */
+export function wrappedScalar(near: Tensor, value: number | boolean | bigint, floating = false): Tensor {
+  return Tensor.wrap(native.wrappedScalar(value, native.device(near.handle), floating));
+}
 
-/** A zero-dimensional tensor of `value` with self's dtype and device. */
-function scalarLike(self: Tensor, value: number): Tensor {
-  return Tensor.wrap(callOp(scalarTensor, value, native.dtype(self.handle), undefined, native.device(self.handle)));
+/** The value of a 0-dim tensor as the Python scalar PyTorch reads from it (item()), wrapped. */
+function wrappedScalarOf(near: Tensor, scalar: Tensor): Tensor {
+  const value = native.item(scalar.handle);
+  if (typeof value === 'boolean') return wrappedScalar(near, value);
+  return scalar.isFloatingPoint() ? wrappedScalar(near, value, true) : wrappedScalar(near, BigInt(value));
 }

@@ -40,15 +40,7 @@ int64_t toInt(Napi::Env env, const Napi::Value& value, const ArgSpec& spec, cons
 }
 
 c10::Scalar toScalar(Napi::Env env, const Napi::Value& value, const ArgSpec& spec, const OpEntry& op) {
-  if (value.IsNumber()) {
-    const double d = value.As<Napi::Number>().DoubleValue();
-    // Integral numbers act as Python ints do: they keep integer tensors integral.
-    if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) <= kMaxSafeInteger) {
-      return c10::Scalar(static_cast<int64_t>(d));
-    }
-    return c10::Scalar(d);
-  }
-  if (value.IsBoolean()) return c10::Scalar(value.As<Napi::Boolean>().Value());
+  if (std::optional<c10::Scalar> scalar = numberToScalar(value)) return *scalar;
   if (value.IsBigInt()) return c10::Scalar(toInt(env, value, spec, op));
   wrongType(env, spec, op, value);
 }
@@ -75,6 +67,19 @@ std::string argLabel(const ArgSpec& spec, const OpEntry& op) {
 }
 
 }  // namespace
+
+std::optional<c10::Scalar> numberToScalar(const Napi::Value& value) {
+  if (value.IsNumber()) {
+    const double d = value.As<Napi::Number>().DoubleValue();
+    // Integral numbers act as Python ints do: they keep integer tensors integral.
+    if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) <= kMaxSafeInteger) {
+      return c10::Scalar(static_cast<int64_t>(d));
+    }
+    return c10::Scalar(d);
+  }
+  if (value.IsBoolean()) return c10::Scalar(value.As<Napi::Boolean>().Value());
+  return std::nullopt;
+}
 
 c10::IValue toIValue(Napi::Env env, const Napi::Value& value, const ArgSpec& spec, const OpEntry& op) {
   // One type query per argument: this runs for every argument of every op.

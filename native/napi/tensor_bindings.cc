@@ -7,8 +7,10 @@
 #include <cstring>
 
 #include "napi/errors.h"
+#include "napi/ivalue_convert.h"
 #include "napi/tensor_handle.h"
 #include "torch/tensor_bytes.h"
+#include "torch/wrapped_scalar.h"
 
 namespace plm {
 namespace {
@@ -170,6 +172,28 @@ Napi::Value isContiguous(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), self(info).is_contiguous());
 }
 
+// wrappedScalar(value, device?, floating?): a number, boolean or bigint as the 0-dim tensor
+// PyTorch makes of a Python scalar given for a Tensor argument (torch/wrapped_scalar.h): an
+// integral number is an int as for every Scalar argument (numberToScalar), unless `floating`
+// (a value read from a floating-point tensor, which PyTorch would pass as a Python float).
+Napi::Value wrappedScalar(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::optional<c10::Scalar> scalar = numberToScalar(info[0]);
+  if (!scalar && info[0].IsBigInt()) {
+    bool lossless = false;
+    const int64_t value = info[0].As<Napi::BigInt>().Int64Value(&lossless);
+    if (!lossless) throwRangeError(env, "the number does not fit in int64");
+    scalar = c10::Scalar(value);
+  }
+  if (!scalar) throwTypeError(env, "expected a number, a boolean or a bigint");
+  if (info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value() && scalar->isIntegral(false)) {
+    scalar = c10::Scalar(scalar->toDouble());
+  }
+  c10::Device device = at::kCPU;
+  if (info[1].IsString()) device = c10::Device(info[1].As<Napi::String>().Utf8Value());
+  return wrapTensor(env, wrappedScalarTensor(*scalar, device));
+}
+
 // The codes of the dtypes JS names, from the enum itself so the two never disagree.
 Napi::Value dtypeCodes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -203,6 +227,7 @@ void registerTensorBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("gradFn", Napi::Function::New<guarded<gradFn>>(env, "gradFn"));
   exports.Set("setData", Napi::Function::New<guarded<setData>>(env, "setData"));
   exports.Set("isContiguous", Napi::Function::New<guarded<isContiguous>>(env, "isContiguous"));
+  exports.Set("wrappedScalar", Napi::Function::New<guarded<wrappedScalar>>(env, "wrappedScalar"));
   exports.Set("dtypeCodes", Napi::Function::New<guarded<dtypeCodes>>(env, "dtypeCodes"));
 }
 

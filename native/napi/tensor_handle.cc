@@ -20,6 +20,7 @@ double HandleTable::add(at::Tensor tensor) {
   }
   Slot& slot = slots_[index];
   slot.bytes = static_cast<int64_t>(tensor.numel() * tensor.element_size());
+  slot.claimed = false;
   slot.tensor = std::move(tensor);
   ++live_;
   return static_cast<double>(slot.generation) * kGenerationScale + index;
@@ -39,6 +40,15 @@ const at::Tensor* HandleTable::find(double handle) const {
   uint32_t index;
   const Slot* slot = const_cast<HandleTable*>(this)->slotOf(handle, &index);
   return slot ? &slot->tensor : nullptr;
+}
+
+int HandleTable::claim(double handle) {
+  uint32_t index;
+  Slot* slot = slotOf(handle, &index);
+  if (!slot) return 2;
+  if (slot->claimed) return 1;
+  slot->claimed = true;
+  return 0;
 }
 
 int64_t HandleTable::release(double handle) {
@@ -98,6 +108,11 @@ Napi::Value dispose(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+Napi::Value claimHandle(const Napi::CallbackInfo& info) {
+  if (!info[0].IsNumber()) return Napi::Number::New(info.Env(), 2);
+  return Napi::Number::New(info.Env(), envState(info.Env()).handles.claim(info[0].As<Napi::Number>().DoubleValue()));
+}
+
 Napi::Value isDisposed(const Napi::CallbackInfo& info) {
   if (!info[0].IsNumber()) throwTypeError(info.Env(), "isDisposed(): expected a tensor handle");
   return Napi::Boolean::New(info.Env(), envState(info.Env()).handles.find(info[0].As<Napi::Number>().DoubleValue()) == nullptr);
@@ -124,6 +139,7 @@ Napi::Value memory(const Napi::CallbackInfo& info) {
 void registerTensorHandle(Napi::Env env, Napi::Object exports) {
   exports.Set("dispose", Napi::Function::New<guarded<dispose>>(env, "dispose"));
   exports.Set("isDisposed", Napi::Function::New<guarded<isDisposed>>(env, "isDisposed"));
+  exports.Set("claimHandle", Napi::Function::New<guarded<claimHandle>>(env, "claimHandle"));
   exports.Set("memory", Napi::Function::New<guarded<memory>>(env, "memory"));
 }
 

@@ -19,6 +19,10 @@ class HandleTable {
   const at::Tensor* find(double handle) const;
   // Frees the tensor now. Returns its accounted bytes (0 when already gone).
   int64_t release(double handle);
+  // Marks a live handle as owned by one JS Tensor: 0 when it was free to claim, 1 when a
+  // Tensor owns it already, 2 when no live tensor has it (disposed, never issued, another
+  // thread's). A handle copied from elsewhere can then never alias a tensor owned here.
+  int claim(double handle);
   int64_t liveCount() const { return live_; }
   template <typename F>
   void forEachLive(F&& visit) const {
@@ -30,6 +34,7 @@ class HandleTable {
     at::Tensor tensor;
     uint32_t generation = 0;
     int64_t bytes = 0;
+    bool claimed = false;
   };
   static constexpr double kGenerationScale = 4294967296.0;  // 2^32
   static constexpr uint32_t kGenerationLimit = 1u << 20;    // keeps handles below 2^52

@@ -115,7 +115,7 @@ t.test(`optimizers match PyTorch over ${STEPS} steps`, { skip }, async (t) => {
 t.test('stateDict / loadStateDict resume exactly', async (t) => {
   const run = (interruptAt: number | null): number[][] => {
     torch.manualSeed(5);
-    const p = new torch.Tensor(torch.randn([3, 3], { dtype: 'float64' }).handle).requiresGrad_();
+    const p = torch.randn([3, 3], { dtype: 'float64' }).requiresGrad_();
     const w = torch.randn([3, 3], { dtype: 'float64' });
     let optimizer = new optim.AdamW([p], { lr: 0.05 });
     for (let s = 0; s < 20; s++) {

@@ -131,3 +131,24 @@ t.test('setNumThreads accepts up to maxNumThreads() and the matmul after it work
   torch.setNumThreads(before);
   t.equal(torch.getNumThreads(), before);
 });
+
+t.test('new Tensor(handle) cannot alias a tensor or take a handle from elsewhere', async (t) => {
+  const a = torch.tensor([1, 2]);
+  t.throws(() => new torch.Tensor(a.handle), { name: 'TypeError', message: /that handle belongs to a Tensor already/ });
+  // A handle from another worker is just a number here: it names no tensor of this thread,
+  // or (worse, before) one that happens to have the same slot.
+  const { Worker } = await import('node:worker_threads');
+  const lib = new URL('../../lib/index.js', import.meta.url).href;
+  const foreign = await new Promise<number>((resolve, reject) => {
+    const w = new Worker(`import(${JSON.stringify(lib)}).then(({ torch }) => { const t = torch.ones([2]); require('node:worker_threads').parentPort.postMessage(t.handle); })`, { eval: true });
+    w.once('message', (h: number) => { resolve(h); void w.terminate(); });
+    w.once('error', reject);
+  });
+  const here = [torch.zeros([3]), torch.zeros([4])];
+  t.throws(() => new torch.Tensor(foreign), { name: 'TypeError', message: /belongs to a Tensor already|not a live tensor handle of this thread/ });
+  for (const bad of ['bfloat16', -1, 1.5, null]) t.throws(() => new torch.Tensor(untyped(bad)), /not a live tensor handle of this thread/, String(bad));
+  // A refused handle leaves nothing behind for the GC backstop to trip on later.
+  globalThis.gc?.();
+  await new Promise((r) => setTimeout(r, 20));
+  t.same(a.add(here[0]!.sum()).toArray(), [1, 2]);
+});

@@ -110,7 +110,7 @@ t.test('bad arguments are TypeErrors naming the argument; the process lives on',
   t.throws(() => aten.add.Tensor(a, a, { alpah: 1 }), { name: 'TypeError', message: "aten::add.Tensor(): no argument 'alpah'; its arguments are self, other, alpha" });
   t.throws(() => aten.add.Tensor(a, a, 2, { alpha: 1 }), { name: 'TypeError', message: /argument 'alpha' given twice/ });
   t.throws(() => aten.add.Tensor(a, a, 1, 2), { name: 'TypeError', message: /aten::add\.Tensor\(\) takes 3 arguments, got 4/ });
-  t.throws(() => aten.sum.dim_IntList(a, [1], { dtype: 'float65' }), { name: 'TypeError', message: /argument 'dtype' must be one of float32.*got float65/ });
+  t.throws(() => aten.sum.dim_IntList(a, [1], { dtype: 'float65' }), { name: 'TypeError', message: /argument 'dtype' must be one of float32.*got "float65"/ });
   t.throws(() => aten.cat([a, 1]), { name: 'TypeError', message: "aten::cat(): argument 'tensors' element 1 must be a Tensor, got number" });
   t.throws(() => aten.add.Tensor(a), { name: 'TypeError', message: /missing argument 'other'/ });
   t.throws(() => aten.mm(a, torch.ones([3, 3])), TorchError, 'libtorch errors are TorchErrors');
