@@ -4,6 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+import { describeValue } from '../torch/describe.js';
+
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 type OptionConfig = ParseArgsOptionsConfig[string];
 
@@ -234,10 +236,10 @@ function configValue(file: string, key: string, value: unknown, option: OptionCo
   const scalar = (v: unknown) => {
     if (typeof v === 'string') return v;
     if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-    throw new UsageError(`${file}: '${key}' must be a string or a number, got ${JSON.stringify(v)}`);
+    throw new UsageError(`${file}: '${key}' must be a string or a number, got ${describeValue(v)}`);
   };
   if (option.type === 'boolean') {
-    if (typeof value !== 'boolean') throw new UsageError(`${file}: '${key}' must be true or false, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'boolean') throw new UsageError(`${file}: '${key}' must be true or false, got ${describeValue(value)}`);
     return value;
   }
   if (option.multiple) return (Array.isArray(value) ? value : [value]).map(scalar);

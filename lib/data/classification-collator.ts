@@ -1,6 +1,7 @@
 // Batches for fine-tuning on {text, textPair?, label}: labels as strings or integers, mapped
 // to class ids in a stable order.
 import { tensor } from '../torch/creation.js';
+import { describeValue } from '../torch/describe.js';
 import type { Tensor } from '../torch/tensor.js';
 import type { BertTokenizer } from './tokenizer.js';
 
@@ -63,7 +64,7 @@ export class ClassificationCollator {
 
   labelId(label: string | number): number {
     const id = this.#ids.get(label);
-    if (id === undefined) throw new RangeError(`label ${JSON.stringify(label)} is not one of ${JSON.stringify(this.labels)}`);
+    if (id === undefined) throw new RangeError(`label ${describeValue(label)} is not one of ${describeValue(this.labels)}`);
     return id;
   }
 

@@ -2,6 +2,7 @@
 // and DataCollatorForWholeWordMask make them: dynamic masking at a configurable rate, the
 // 80/10/10 split configurable, never a special or padding token, labels -100 elsewhere.
 import { tensor } from '../torch/creation.js';
+import { describeValue } from '../torch/describe.js';
 import type { Tensor } from '../torch/tensor.js';
 import { Random } from './random.js';
 
@@ -59,11 +60,11 @@ export class MlmCollator {
       ...options,
     };
     for (const key of ['maskProbability', 'maskReplaceProbability', 'randomReplaceProbability'] as const) {
-      if (!(o[key] >= 0 && o[key] <= 1)) throw new RangeError(`${key} must be in [0, 1], got ${o[key]}`);
+      if (!(o[key] >= 0 && o[key] <= 1)) throw new RangeError(`${key} must be in [0, 1], got ${describeValue(o[key])}`);
     }
     if (o.maskReplaceProbability + o.randomReplaceProbability > 1) throw new RangeError('maskReplaceProbability + randomReplaceProbability must not exceed 1');
-    if (!Number.isInteger(o.padToMultipleOf) || o.padToMultipleOf < 1) throw new RangeError(`padToMultipleOf must be a positive integer, got ${o.padToMultipleOf}`);
-    if (!Number.isInteger(o.vocabSize) || o.vocabSize < 1) throw new RangeError(`vocabSize must be a positive integer, got ${o.vocabSize}`);
+    if (!Number.isInteger(o.padToMultipleOf) || o.padToMultipleOf < 1) throw new RangeError(`padToMultipleOf must be a positive integer, got ${describeValue(o.padToMultipleOf)}`);
+    if (!Number.isInteger(o.vocabSize) || o.vocabSize < 1) throw new RangeError(`vocabSize must be a positive integer, got ${describeValue(o.vocabSize)}`);
     const { seed, ...rest } = o;
     this.options = rest;
     this.random = new Random(seed ?? 0);

@@ -7,6 +7,7 @@
 // Documents are visited in a seeded order per epoch, split across data-parallel ranks, and
 // each document's examples come from a generator seeded by (seed, epoch, document), so a
 // saved position resumes by regenerating one document, never by replaying the stream.
+import { describeValue } from '../torch/describe.js';
 import type { Example } from './mlm-collator.js';
 import { Random } from './random.js';
 import type { ShardedCorpus } from './shards.js';
@@ -65,11 +66,11 @@ export class PretrainingStream {
     this.corpus = corpus;
     this.options = { mode: 'nsp', maxSeqLength: 128, shortSeqProb: 0.1, seed: 0, rank: 0, worldSize: 1, ...options };
     const o = this.options;
-    if (!['nsp', 'packed', 'line'].includes(o.mode)) throw new RangeError(`mode must be 'nsp', 'packed' or 'line', got ${String(o.mode)}`);
-    if (!Number.isInteger(o.maxSeqLength) || o.maxSeqLength < 8) throw new RangeError(`maxSeqLength must be an integer of at least 8, got ${o.maxSeqLength}`);
-    if (!(o.shortSeqProb >= 0 && o.shortSeqProb <= 1)) throw new RangeError(`shortSeqProb must be in [0, 1], got ${o.shortSeqProb}`);
+    if (!['nsp', 'packed', 'line'].includes(o.mode)) throw new RangeError(`mode must be 'nsp', 'packed' or 'line', got ${describeValue(o.mode)}`);
+    if (!Number.isInteger(o.maxSeqLength) || o.maxSeqLength < 8) throw new RangeError(`maxSeqLength must be an integer of at least 8, got ${describeValue(o.maxSeqLength)}`);
+    if (!(o.shortSeqProb >= 0 && o.shortSeqProb <= 1)) throw new RangeError(`shortSeqProb must be in [0, 1], got ${describeValue(o.shortSeqProb)}`);
     if (!Number.isInteger(o.worldSize) || o.worldSize < 1 || !Number.isInteger(o.rank) || o.rank < 0 || o.rank >= o.worldSize) {
-      throw new RangeError(`rank ${o.rank} and worldSize ${o.worldSize} do not make a valid split`);
+      throw new RangeError(`rank ${describeValue(o.rank)} and worldSize ${describeValue(o.worldSize)} do not make a valid split`);
     }
     if (corpus.documentCount < o.worldSize) throw new RangeError(`${corpus.documentCount} documents cannot be split over ${o.worldSize} ranks`);
   }

@@ -1,3 +1,5 @@
+import { describeValue } from '../torch/describe.js';
+
 /**
  * A small seeded generator (sfc32) whose whole state is four numbers, so a data stream can
  * save where it is and continue exactly there. Independent of libtorch's generators.
@@ -9,7 +11,7 @@ export class Random {
   #d: number;
 
   constructor(seed: number) {
-    if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
+    if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${describeValue(seed)}`);
     this.#a = 0x9e3779b9;
     this.#b = 0x243f6a88;
     this.#c = 0xb7e15162;

@@ -10,6 +10,7 @@ import { emptyStats, readDocuments, type CorpusOptions, type CorpusStats } from 
 import type { BertTokenizer } from './tokenizer.js';
 import { readJsonObject } from '../io/json-file.js';
 import { removeStaleTemporaries } from '../io/stale-temporaries.js';
+import { describeValue } from '../torch/describe.js';
 
 export const MANIFEST = 'manifest.json';
 
@@ -108,7 +109,7 @@ export async function prepareShards(files: readonly string[], tokenizer: BertTok
   const started = Date.now();
   const shardTokens = options.shardTokens ?? 50_000_000;
   const batchSize = options.batchSize ?? 8192;
-  if (!(shardTokens > 0) || shardTokens > 2 ** 31) throw new RangeError(`shardTokens must be in (0, 2^31], got ${shardTokens}`);
+  if (!(shardTokens > 0) || shardTokens > 2 ** 31) throw new RangeError(`shardTokens must be in (0, 2^31], got ${describeValue(shardTokens)}`);
   const dtype = tokenizer.vocabSize <= 65536 ? 'uint16' : 'uint32';
   if (existsSync(join(out, MANIFEST))) throw new Error(`${out} already holds prepared shards; remove it or choose another folder`);
   const work = join(dirname(out), `.${basename(out)}.partial-${process.pid}`);

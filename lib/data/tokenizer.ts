@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import type * as TokenizersModule from 'tokenizers';
 import { readJsonObject } from '../io/json-file.js';
 import { removeStaleTemporaries } from '../io/stale-temporaries.js';
+import { describeValue } from '../torch/describe.js';
 
 const tokenizers = createRequire(import.meta.url)('tokenizers') as typeof TokenizersModule;
 type NativeTokenizer = TokenizersModule.Tokenizer;
@@ -188,7 +189,7 @@ export class BertTokenizer {
 
   /** A copy of the tokenizer that truncates 'longest first' to maxLength, as transformers does. */
   #truncatingTo(maxLength: number): NativeTokenizer {
-    if (!Number.isInteger(maxLength) || maxLength < 4) throw new RangeError(`maxLength must be an integer of at least 4 (room for [CLS] and two [SEP]), got ${maxLength}`);
+    if (!Number.isInteger(maxLength) || maxLength < 4) throw new RangeError(`maxLength must be an integer of at least 4 (room for [CLS] and two [SEP]), got ${describeValue(maxLength)}`);
     let copy = this.#truncating.get(maxLength);
     if (!copy) {
       const tmp = join(tmpdir(), `plm-torch-tokenizer-${process.pid}-${maxLength}.json`);

@@ -4,6 +4,7 @@
 // pair is rarer than minFrequency. The tokenizers npm package encodes with the result; its
 // Node binding exposes no trainer settings (vocabulary size, minimum frequency, special
 // tokens), which is why this step lives here.
+import { describeValue } from '../torch/describe.js';
 
 export interface WordPieceTrainingOptions {
   vocabSize: number;
@@ -73,7 +74,7 @@ export function trainWordPiece(wordCounts: ReadonlyMap<string, number>, options:
   const prefix = options.prefix ?? '##';
   const minFrequency = options.minFrequency ?? 0;
   if (!Number.isInteger(options.vocabSize) || options.vocabSize < options.specialTokens.length + 1) {
-    throw new RangeError(`vocabSize must be an integer above the ${options.specialTokens.length} special tokens, got ${options.vocabSize}`);
+    throw new RangeError(`vocabSize must be an integer above the ${options.specialTokens.length} special tokens, got ${describeValue(options.vocabSize)}`);
   }
   if (options.vocabSize >= KEY_SCALE) throw new RangeError(`vocabSize must be below ${KEY_SCALE}`);
   if (wordCounts.size === 0) throw new Error('cannot train a vocabulary: the corpus has no words');

@@ -6,6 +6,7 @@
 import type { Module } from '../nn/module.js';
 import { native } from '../native.js';
 import { isGradEnabled, noGrad } from '../torch/autograd.js';
+import { describeValue } from '../torch/describe.js';
 import type { ProcessGroup } from './process-group.js';
 
 export interface DdpOptions {
@@ -31,7 +32,7 @@ export class DistributedDataParallel<M extends ForwardModule> {
 
   constructor(module: M, group: ProcessGroup, options: DdpOptions = {}) {
     const bucketCapMb = options.bucketCapMb ?? 25;
-    if (!(bucketCapMb > 0)) throw new RangeError(`bucketCapMb must be positive, got ${bucketCapMb}`);
+    if (!(bucketCapMb > 0)) throw new RangeError(`bucketCapMb must be positive, got ${describeValue(bucketCapMb)}`);
     this.module = module;
     this.group = group;
     const params = module.parameters();

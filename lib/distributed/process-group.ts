@@ -3,6 +3,7 @@
 // rank that dies or hangs becomes an error on the others instead of a hang.
 import { native } from '../native.js';
 import { tensor } from '../torch/creation.js';
+import { describeValue } from '../torch/describe.js';
 import { Tensor } from '../torch/tensor.js';
 
 export interface ProcessGroupOptions {
@@ -50,11 +51,11 @@ export class ProcessGroup {
     this.masterAddr = options.masterAddr ?? env.masterAddr ?? '127.0.0.1';
     this.masterPort = options.masterPort ?? env.masterPort ?? 29500;
     this.timeoutMs = options.timeoutMs ?? 300_000;
-    if (!Number.isInteger(this.worldSize) || this.worldSize < 1) throw new RangeError(`worldSize must be a positive integer, got ${this.worldSize}`);
-    if (!Number.isInteger(this.rank) || this.rank < 0 || this.rank >= this.worldSize) throw new RangeError(`rank must be an integer in [0, ${this.worldSize}), got ${this.rank}`);
-    if (!Number.isInteger(this.masterPort) || this.masterPort < 1 || this.masterPort > 65535) throw new RangeError(`masterPort must be a port number (1-65535), got ${this.masterPort}`);
+    if (!Number.isInteger(this.worldSize) || this.worldSize < 1) throw new RangeError(`worldSize must be a positive integer, got ${describeValue(this.worldSize)}`);
+    if (!Number.isInteger(this.rank) || this.rank < 0 || this.rank >= this.worldSize) throw new RangeError(`rank must be an integer in [0, ${this.worldSize}), got ${describeValue(this.rank)}`);
+    if (!Number.isInteger(this.masterPort) || this.masterPort < 1 || this.masterPort > 65535) throw new RangeError(`masterPort must be a port number (1-65535), got ${describeValue(this.masterPort)}`);
     if (!(Number.isInteger(this.timeoutMs) && this.timeoutMs >= 1 && this.timeoutMs <= 2 ** 31 - 1)) {
-      throw new RangeError(`timeoutMs must be a whole number of milliseconds from 1 to ${2 ** 31 - 1} (24.8 days), got ${this.timeoutMs}`);
+      throw new RangeError(`timeoutMs must be a whole number of milliseconds from 1 to ${2 ** 31 - 1} (24.8 days), got ${describeValue(this.timeoutMs)}`);
     }
     this.id = native.distInit({ rank: this.rank, worldSize: this.worldSize, masterAddr: this.masterAddr, masterPort: this.masterPort, timeoutMs: this.timeoutMs });
   }

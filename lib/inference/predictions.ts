@@ -7,6 +7,7 @@ import type { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
 import type { BertForSequenceClassification } from '../models/bert/for-tasks.js';
 import { noGrad } from '../torch/autograd.js';
 import { tensor } from '../torch/creation.js';
+import { describeValue } from '../torch/describe.js';
 import { tidy } from '../torch/scope.js';
 
 export interface ClassPrediction {
@@ -50,7 +51,7 @@ export async function classify(
   model.eval();
   const id2label = model.config.fields.id2label;
   const score = options.functionToApply ?? defaultScoreFunction(model.config);
-  if (!SCORE_FUNCTIONS.includes(score)) throw new RangeError(`functionToApply must be 'softmax', 'sigmoid' or 'none', got ${JSON.stringify(score)}`);
+  if (!SCORE_FUNCTIONS.includes(score)) throw new RangeError(`functionToApply must be 'softmax', 'sigmoid' or 'none', got ${describeValue(score)}`);
   const results: ClassPrediction[] = [];
   for (const text of texts) {
     const e = await tokenizer.encode(text, options.textPair ?? null, { maxLength: options.maxLength ?? 512 });
@@ -70,7 +71,7 @@ export async function classify(
 export async function fillMasks(model: BertForMaskedLM, tokenizer: BertTokenizer, texts: readonly string[], options: { topK?: number } = {}): Promise<MaskPrediction[]> {
   model.eval();
   const k = options.topK ?? 5;
-  if (!Number.isInteger(k) || k < 1 || k > tokenizer.vocabSize) throw new RangeError(`topK must be an integer from 1 to the vocabulary size (${tokenizer.vocabSize}), got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k > tokenizer.vocabSize) throw new RangeError(`topK must be an integer from 1 to the vocabulary size (${tokenizer.vocabSize}), got ${describeValue(k)}`);
   const results: MaskPrediction[] = [];
   for (const text of texts) {
     const e = await tokenizer.encode(text, null, { maxLength: 512 });

@@ -6,6 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import { readJsonFile, readJsonObject } from './json-file.js';
 import { removeStaleTemporaries } from './stale-temporaries.js';
 
+import { describeValue } from '../torch/describe.js';
 import type { Tensor } from '../torch/tensor.js';
 import { loadSafetensors, loadSafetensorsAsync, saveSafetensors, saveSafetensorsAsync } from './safetensors.js';
 import { loadTorchBin } from './torch-bin.js';
@@ -49,7 +50,7 @@ export function weightFiles(dir: string): { format: 'safetensors' | 'bin'; files
     for (const name of names) {
       // A shard is a file in this folder (or below it): not a path out of it.
       if (typeof name !== 'string' || name === '' || isAbsolute(name) || name.split(/[\\/]/).includes('..')) {
-        throw new Error(`weight index ${path} names the shard ${JSON.stringify(name)}, which is not a file name inside ${dir}`);
+        throw new Error(`weight index ${path} names the shard ${describeValue(name)}, which is not a file name inside ${dir}`);
       }
     }
     const files = (names as string[]).map((f) => join(dir, f));

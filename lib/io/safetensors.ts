@@ -5,6 +5,7 @@ import { closeSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 import { native, type FileSlice } from '../native.js';
+import { describeValue } from '../torch/describe.js';
 import { dtypeCode, type DType } from '../torch/dtype.js';
 import { Tensor, handleOf } from '../torch/tensor.js';
 import { openRegularFile, openRegularFileAsync, readExactly, WeightFileError } from './weight-file.js';
@@ -78,18 +79,18 @@ function parseHeader(path: string, fileSize: number, readAt: (position: number, 
     }
     const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (info === null || typeof info !== 'object') fail(`tensor '${name}' is not described by an object`);
-    const kind = DTYPES[String(info.dtype)];
-    if (!kind) fail(`tensor '${name}' has unknown dtype ${JSON.stringify(info.dtype)} (known: ${Object.keys(DTYPES).join(', ')})`);
+    const kind = typeof info.dtype === 'string' && Object.hasOwn(DTYPES, info.dtype) ? DTYPES[info.dtype] : undefined;
+    if (!kind) fail(`tensor '${name}' has unknown dtype ${describeValue(info.dtype)} (known: ${Object.keys(DTYPES).join(', ')})`);
     const shape = info.shape;
-    if (!Array.isArray(shape) || shape.some((s) => !Number.isSafeInteger(s) || s < 0)) fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+    if (!Array.isArray(shape) || shape.some((s) => !Number.isSafeInteger(s) || s < 0)) fail(`tensor '${name}' has an invalid shape ${describeValue(shape)}`);
     const offsets = info.data_offsets;
     if (!Array.isArray(offsets) || offsets.length !== 2 || offsets.some((o) => !Number.isSafeInteger(o) || o < 0) || offsets[0] > offsets[1]) {
-      fail(`tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`);
+      fail(`tensor '${name}' has invalid data_offsets ${describeValue(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];
     const numel = (shape as number[]).reduce((a, b) => a * b, 1);
     if (numel * kind!.size !== end - begin) {
-      fail(`tensor '${name}' of shape [${(shape as number[]).join(', ')}] and dtype ${String(info.dtype)} needs ${numel * kind!.size} bytes, its data_offsets give ${end - begin}`);
+      fail(`tensor '${name}' of shape [${(shape as number[]).join(', ')}] and dtype ${info.dtype as string} needs ${numel * kind!.size} bytes, its data_offsets give ${end - begin}`);
     }
     if (end > dataLength) fail(`tensor '${name}' ends at byte ${end} of the data section, which has ${dataLength} (the file is truncated or the offsets are wrong)`);
     entries.push({ name, dtype: kind!.dtype, shape: shape as number[], begin, end });

@@ -1,4 +1,5 @@
 // Dropout and the activations as modules, for Sequential and for printing a model.
+import { describeValue } from '../torch/describe.js';
 import { dropout, gelu } from '../torch/functional.js';
 import type { Tensor } from '../torch/tensor.js';
 import { Module } from './module.js';
@@ -9,7 +10,7 @@ export class Dropout extends Module {
 
   constructor(p = 0.5) {
     super();
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`dropout probability must be in [0, 1], got ${String(p)}`);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`dropout probability must be in [0, 1], got ${describeValue(p)}`);
     this.p = p;
   }
 

@@ -1,3 +1,5 @@
+import { boundedList } from '../torch/arrays.js';
+import { describeValue } from '../torch/describe.js';
 import type { Tensor } from '../torch/tensor.js';
 import { Module } from './module.js';
 
@@ -12,7 +14,7 @@ export class ModuleList<M extends Module = Module> extends Module implements Ite
 
   constructor(modules: Iterable<M> = []) {
     super();
-    for (const m of modules) this.append(m);
+    for (const m of boundedList(modules, 'ModuleList(modules)')) this.append(m);
   }
 
   append(module: M): this {
@@ -26,6 +28,7 @@ export class ModuleList<M extends Module = Module> extends Module implements Ite
   }
 
   at(index: number): M {
+    if (!Number.isInteger(index)) throw new TypeError(`ModuleList.at(): index must be an integer, got ${describeValue(index)}`);
     const item = this.#items.at(index);
     if (item === undefined) throw new RangeError(`index ${index} is out of range for a ModuleList of ${this.#items.length}`);
     return item;

@@ -1,5 +1,6 @@
 import { empty, type TensorOptions } from '../torch/creation.js';
 import { noGrad } from '../torch/autograd.js';
+import { describeValue } from '../torch/describe.js';
 import { embedding } from '../torch/functional.js';
 import type { Tensor } from '../torch/tensor.js';
 import { normal_ } from './init.js';
@@ -19,7 +20,7 @@ export class Embedding extends Module {
     let paddingIdx = options.paddingIdx ?? null;
     if (paddingIdx !== null) {
       if (!Number.isInteger(paddingIdx) || paddingIdx >= numEmbeddings || paddingIdx < -numEmbeddings) {
-        throw new RangeError(`paddingIdx must be within the ${numEmbeddings} embeddings, got ${paddingIdx}`);
+        throw new RangeError(`paddingIdx must be within the ${numEmbeddings} embeddings, got ${describeValue(paddingIdx)}`);
       }
       if (paddingIdx < 0) paddingIdx += numEmbeddings;
     }

@@ -1,6 +1,7 @@
 // nn.init: in-place initialisers, as torch.nn.init computes them (no gradient recorded).
 import { noGrad } from '../torch/autograd.js';
 import { tensor } from '../torch/creation.js';
+import { describeValue } from '../torch/describe.js';
 import { handleOf, type Tensor } from '../torch/tensor.js';
 
 /** The first argument of every initialiser: a Tensor, or a TypeError naming the function. */
@@ -87,7 +88,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
       return Math.sqrt(2 / (1 + slope * slope));
     }
     default:
-      throw new TypeError(`unsupported nonlinearity ${String(nonlinearity)}`);
+      throw new TypeError(`unsupported nonlinearity ${describeValue(nonlinearity)}`);
   }
 }
 

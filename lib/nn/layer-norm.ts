@@ -1,3 +1,4 @@
+import { checkDenseArray } from '../torch/arrays.js';
 import { empty, type TensorOptions } from '../torch/creation.js';
 import { layerNorm } from '../torch/functional.js';
 import type { Tensor } from '../torch/tensor.js';
@@ -12,6 +13,7 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | number[], options: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } & Pick<TensorOptions, 'dtype' | 'device'> = {}) {
     super();
+    if (Array.isArray(normalizedShape)) checkDenseArray(normalizedShape, 'LayerNorm(): normalizedShape');
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     this.eps = options.eps ?? 1e-5;
     const affine = options.elementwiseAffine ?? true;

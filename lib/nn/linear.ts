@@ -1,4 +1,5 @@
 import { empty, type TensorOptions } from '../torch/creation.js';
+import { describeValue } from '../torch/describe.js';
 import { linear } from '../torch/functional.js';
 import type { Tensor } from '../torch/tensor.js';
 import { fanIn, kaimingUniform_, uniform_ } from './init.js';
@@ -13,7 +14,7 @@ export class Linear extends Module {
   constructor(inFeatures: number, outFeatures: number, options: { bias?: boolean } & Pick<TensorOptions, 'dtype' | 'device'> = {}) {
     super();
     for (const [name, n] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
-      if (!Number.isInteger(n) || n < 0) throw new RangeError(`Linear(): ${name} must be a non-negative integer, got ${String(n)}`);
+      if (!Number.isInteger(n) || n < 0) throw new RangeError(`Linear(): ${name} must be a non-negative integer, got ${describeValue(n)}`);
     }
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;

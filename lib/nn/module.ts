@@ -1,6 +1,7 @@
 // Module: parameters, buffers and submodules under dotted names exactly as PyTorch forms
 // them, registered explicitly (registerModule('word_embeddings', ...)) or found in fields.
 import { noGrad } from '../torch/autograd.js';
+import { describeValue } from '../torch/describe.js';
 import { checkDevice, type Device } from '../torch/device.js';
 import { DTYPES, isFloatingPoint, type DType } from '../torch/dtype.js';
 import { keep } from '../torch/scope.js';
@@ -218,7 +219,7 @@ export class Module {
   to(target: Device | DType | { device?: Device; dtype?: DType }): this {
     const { device, dtype } =
       typeof target === 'string' ? ((DTYPES as readonly string[]).includes(target) ? { device: undefined, dtype: target as DType } : { device: checkDevice(target), dtype: undefined }) : target;
-    if (dtype !== undefined && !isFloatingPoint(dtype)) throw new TypeError(`Module.to() only casts to floating point dtypes, got ${dtype}`);
+    if (dtype !== undefined && !isFloatingPoint(dtype)) throw new TypeError(`Module.to() only casts to floating point dtypes, got ${describeValue(dtype)}`);
     noGrad(() => {
       const tensors = [...this.parameters(), ...this.buffers()];
       for (const t of tensors) {
@@ -267,6 +268,6 @@ export class Module {
 
 function checkName(name: string, kind: string): void {
   if (typeof name !== 'string' || name === '' || name.includes('.')) {
-    throw new TypeError(`${kind} name must be a non-empty string without '.', got ${JSON.stringify(name)}`);
+    throw new TypeError(`${kind} name must be a non-empty string without '.', got ${describeValue(name)}`);
   }
 }

@@ -1,6 +1,8 @@
 // The optimizer base: parameter groups with their own hyperparameters, per-parameter state,
 // and a state dict in PyTorch's layout (parameters by index) for exact resume.
 import { native, type Handle } from '../native.js';
+import { boundedList } from '../torch/arrays.js';
+import { describeValue } from '../torch/describe.js';
 import { keep } from '../torch/scope.js';
 import { Tensor } from '../torch/tensor.js';
 
@@ -31,12 +33,12 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   constructor(params: Iterable<Tensor> | GroupInput<O>[], defaults: O) {
     this.defaults = defaults;
-    const list = [...(params as Iterable<Tensor | GroupInput<O>>)];
+    const list = boundedList(params as Iterable<Tensor | GroupInput<O>>, 'the optimizer\'s params');
     const groups: GroupInput<O>[] = list.length > 0 && isGroupInput<O>(list[0]) ? (list as GroupInput<O>[]) : [{ params: list as Tensor[] } as unknown as GroupInput<O>];
     const seen = new Set<Tensor>();
     this.paramGroups = groups.map((group, g) => {
       const { params, options, ...inline } = group;
-      const tensors = [...params];
+      const tensors = boundedList(params, `param group ${g}: params`);
       for (const [i, p] of tensors.entries()) {
         if (!(p instanceof Tensor)) throw new TypeError(`param group ${g}: params[${i}] is not a Tensor`);
         if (!p.isFloatingPoint()) throw new TypeError(`param group ${g}: params[${i}] is ${p.dtype}; only floating-point tensors can be optimized`);
@@ -150,7 +152,7 @@ export abstract class Optimizer<O extends { lr: number }> {
           } else if (typeof v === 'number' && Number.isFinite(v)) {
             entry[k] = v;
           } else {
-            throw bad(`state '${k}' of parameter ${i} must be a tensor or a finite number, got ${JSON.stringify(v)}`);
+            throw bad(`state '${k}' of parameter ${i} must be a tensor or a finite number, got ${describeValue(v)}`);
           }
         }
       }
@@ -167,6 +169,6 @@ export abstract class Optimizer<O extends { lr: number }> {
 
 export function checkRange(value: unknown, name: string, min: number, max = Infinity, inclusiveMax = false): void {
   if (typeof value !== 'number' || !(value >= min) || (inclusiveMax ? value > max : value >= max)) {
-    throw new RangeError(`invalid ${name}: ${String(value)}`);
+    throw new RangeError(`invalid ${name}: ${describeValue(value)}`);
   }
 }

@@ -1,5 +1,6 @@
 // Learning-rate schedules as multipliers of each group's initial lr (PyTorch's LambdaLR),
 // with the formulas of transformers' optimization.py and NVIDIA's BERT recipe.
+import { describeValue } from '../torch/describe.js';
 import type { Optimizer } from './optimizer.js';
 
 /** step → multiplier of the initial learning rate. */
@@ -40,7 +41,7 @@ export function polynomialWithWarmup(warmupSteps: number, totalSteps: number, op
   const lrEnd = options.lrEnd ?? 1e-7;
   const power = options.power ?? 1;
   const lrInit = options.lrInit;
-  if (!(lrInit > lrEnd)) throw new RangeError(`lrEnd (${lrEnd}) must be smaller than the initial lr (${lrInit})`);
+  if (!(lrInit > lrEnd)) throw new RangeError(`lrEnd (${describeValue(lrEnd)}) must be smaller than the initial lr (${describeValue(lrInit)})`);
   return (step) => {
     if (step < warmupSteps) return warmup(step, warmupSteps);
     if (step > totalSteps || totalSteps <= warmupSteps) return lrEnd / lrInit; // no decay phase: at the end value
@@ -77,7 +78,7 @@ export function warmupStableDecay(
   const minLrRatio = options.minLrRatio ?? 0;
   const numCycles = options.numCycles ?? 0.5;
   for (const [name, shape] of [['warmupType', warmupType], ['decayType', decayType]] as const) {
-    if (!['linear', 'cosine', '1-sqrt'].includes(shape)) throw new TypeError(`${name} must be 'linear', 'cosine' or '1-sqrt', got ${String(shape)}`);
+    if (!['linear', 'cosine', '1-sqrt'].includes(shape)) throw new TypeError(`${name} must be 'linear', 'cosine' or '1-sqrt', got ${describeValue(shape)}`);
   }
   return (step) => {
     if (step < warmupSteps) {
@@ -137,10 +138,10 @@ export class LRScheduler {
   loadStateDict(state: SchedulerState): void {
     const groups = this.optimizer.paramGroups.length;
     if (state === null || typeof state !== 'object' || !Number.isInteger(state.lastStep) || state.lastStep < -1) {
-      throw new Error(`scheduler loadStateDict(): expected { lastStep, initialLrs } as stateDict() gives, got ${JSON.stringify(state)}`);
+      throw new Error(`scheduler loadStateDict(): expected { lastStep, initialLrs } as stateDict() gives, got ${describeValue(state)}`);
     }
     if (!Array.isArray(state.initialLrs) || state.initialLrs.length !== groups || !state.initialLrs.every((lr) => typeof lr === 'number' && lr >= 0)) {
-      throw new Error(`scheduler loadStateDict(): initialLrs must hold a learning rate for each of the ${groups} parameter group(s), got ${JSON.stringify(state.initialLrs)}`);
+      throw new Error(`scheduler loadStateDict(): initialLrs must hold a learning rate for each of the ${groups} parameter group(s), got ${describeValue(state.initialLrs)}`);
     }
     this.lastStep = state.lastStep;
     this.initialLrs = [...state.initialLrs];

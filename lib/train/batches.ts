@@ -3,6 +3,7 @@
 import { MlmCollator, type MlmBatch, type MlmCollatorOptions } from '../data/mlm-collator.js';
 import { PretrainingStream, type StreamPosition } from '../data/pretraining-stream.js';
 import { Random } from '../data/random.js';
+import { describeValue } from '../torch/describe.js';
 
 export interface BatchSource<B> {
   next(): B;
@@ -21,7 +22,7 @@ export class PretrainingBatches implements BatchSource<MlmBatch> {
   readonly batchSize: number;
 
   constructor(stream: PretrainingStream, collator: MlmCollator | MlmCollatorOptions, batchSize: number) {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${describeValue(batchSize)}`);
     this.stream = stream;
     this.collator = collator instanceof MlmCollator ? collator : new MlmCollator(collator);
     this.batchSize = batchSize;

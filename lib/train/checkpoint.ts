@@ -13,6 +13,7 @@ import type { BertPreTrainedModel } from '../models/bert/pretrained.js';
 import type { Optimizer, OptimizerStateDict, ParamState } from '../optim/optimizer.js';
 import type { LRScheduler, SchedulerState } from '../optim/schedules.js';
 import { getRngState, setRngState } from '../torch/autocast.js';
+import { describeValue } from '../torch/describe.js';
 import { Tensor } from '../torch/tensor.js';
 
 export interface TrainerState {
@@ -99,7 +100,7 @@ export function restoreTrainingCheckpoint(dir: string, parts: Omit<CheckpointPar
   // Checked first: a damaged state file must not leave a half-restored model behind.
   const trainerState = readJsonFile(join(dir, STATE_FILE), 'checkpoint file') as TrainerState | null;
   if (trainerState === null || typeof trainerState !== 'object' || !Number.isInteger(trainerState.step) || trainerState.step < 0) {
-    throw new Error(`${join(dir, STATE_FILE)}: step must be a non-negative integer, got ${JSON.stringify(trainerState?.step)}`);
+    throw new Error(`${join(dir, STATE_FILE)}: step must be a non-negative integer, got ${describeValue(trainerState?.step)}`);
   }
   const weights = loadSafetensors(join(dir, 'model.safetensors'));
   try {

@@ -4,6 +4,7 @@ import type { ClassificationRecord } from '../data/classification-collator.js';
 import { Random } from '../data/random.js';
 import type { BertTokenizer, Encoding } from '../data/tokenizer.js';
 import { tensor } from '../torch/creation.js';
+import { describeValue } from '../torch/describe.js';
 import type { Tensor } from '../torch/tensor.js';
 import type { BatchSource } from './batches.js';
 
@@ -24,7 +25,7 @@ export interface EncodedRecords {
 export async function encodeRecords(tokenizer: BertTokenizer, records: readonly ClassificationRecord[], labelIds: ReadonlyMap<string | number, number>, maxLength: number): Promise<EncodedRecords> {
   const labels = records.map((r, i) => {
     const id = r.label === undefined ? undefined : labelIds.get(r.label);
-    if (id === undefined) throw new RangeError(`record ${i + 1}: label ${JSON.stringify(r.label)} is not one of ${JSON.stringify([...labelIds.keys()])}`);
+    if (id === undefined) throw new RangeError(`record ${i + 1}: label ${describeValue(r.label)} is not one of ${describeValue([...labelIds.keys()])}`);
     return id;
   });
   const encodings = await Promise.all(records.map((r) => tokenizer.encode(r.text, r.textPair ?? null, { maxLength })));
@@ -104,11 +105,11 @@ export class ClassificationBatches implements BatchSource<ClassificationBatch> {
     const p = position as Partial<ClassificationPosition> | null;
     const count = this.records.encodings.length;
     if (p === null || typeof p !== 'object' || !Number.isInteger(p.epoch) || p.epoch! < 0 || !Number.isInteger(p.cursor) || p.cursor! < 0 || p.cursor! > count) {
-      throw new TypeError(`not a classification batch position for ${count} records: ${JSON.stringify(position)}`);
+      throw new TypeError(`not a classification batch position for ${count} records: ${describeValue(position)}`);
     }
     // Written by older versions without them: then there is nothing to compare.
     if ((p.records !== undefined && p.records !== count) || (p.seed !== undefined && p.seed !== this.seed)) {
-      throw new RangeError(`the saved position is for ${p.records ?? '?'} training records shuffled with seed ${p.seed ?? '?'}, these are ${count} records with seed ${this.seed}: resume with the same training records and seed`);
+      throw new RangeError(`the saved position is for ${p.records === undefined ? '?' : describeValue(p.records)} training records shuffled with seed ${p.seed === undefined ? '?' : describeValue(p.seed)}, these are ${count} records with seed ${this.seed}: resume with the same training records and seed`);
     }
     this.#epoch = p.epoch!;
     this.#cursor = p.cursor!;

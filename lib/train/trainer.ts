@@ -23,6 +23,7 @@ import { MetricsLog } from './metrics-log.js';
 import type { DistributedDataParallel, ForwardModule } from '../distributed/ddp.js';
 import { tensor as makeTensor } from '../torch/creation.js';
 import { getRngState } from '../torch/autocast.js';
+import { describeValue } from '../torch/describe.js';
 
 /** A model whose forward takes a batch and returns at least a loss. */
 export interface TrainableModel<B> extends BertPreTrainedModel {
@@ -190,9 +191,9 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     this.resumeHint = options.resumeHint ?? 'to continue, run it again with resume (--resume on the command line, resume: true in code)';
     const o = this.options;
     for (const [name, v] of [['steps', o.steps], ['gradientAccumulation', o.gradientAccumulation], ['keepCheckpoints', o.keepCheckpoints]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${describeValue(v)}`);
     }
-    if (!(o.lr > 0)) throw new RangeError(`lr must be a positive number, got ${o.lr}`);
+    if (!(o.lr > 0)) throw new RangeError(`lr must be a positive number, got ${describeValue(o.lr)}`);
     const groups = weightDecayGroups<{ weightDecay: number; lr: number }>(o.model, o.weightDecay);
     this.optimizer = o.optimizer === 'lamb' ? new LAMB(groups, { lr: o.lr }) : new AdamW(groups, { lr: o.lr });
     this.scheduler = new LRScheduler(this.optimizer, this.#lambda());
@@ -214,7 +215,7 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
       case 'poly':
         return schedules.polyWarmup(steps, { warmup: warmupSteps / steps });
       default:
-        throw new RangeError(`unknown schedule ${String(schedule)}`);
+        throw new RangeError(`unknown schedule ${describeValue(schedule)}`);
     }
   }
 
@@ -230,7 +231,7 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     this.step = restored.state.step;
     const { best, evaluationsSinceBest } = restored.state;
     if (best !== undefined && best !== null && !(typeof best === 'object' && Number.isFinite((best as { value?: unknown }).value) && Number.isInteger((best as { step?: unknown }).step))) {
-      throw new Error(`${join(latest.dir, 'trainer_state.json')}: best must be null or { value, step }, got ${JSON.stringify(best)}`);
+      throw new Error(`${join(latest.dir, 'trainer_state.json')}: best must be null or { value, step }, got ${describeValue(best)}`);
     }
     this.best = (best as { value: number; step: number } | undefined) ?? null;
     this.evaluationsSinceBest = Number.isInteger(evaluationsSinceBest) ? (evaluationsSinceBest as number) : 0;

@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 
+import { describeValue } from '../torch/describe.js';
 import type { LogRecord, StepRecord } from '../train/trainer.js';
 import { startWorker } from './exec-argv.js';
 import { commandArgs, type RunCommandOptions } from './run-options.js';
@@ -56,7 +57,7 @@ export class TrainingRun extends EventEmitter<RunEvents> {
     const { signal, threads, ...command } = options;
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('start(): signal must be an AbortSignal');
     if ('help' in command || 'config' in command) throw new TypeError('start(): help and config are command-line flags; pass the options themselves');
-    if (!['pretrain', 'adapt', 'finetune'].includes(command.command)) throw new TypeError(`start(): command must be 'pretrain', 'adapt' or 'finetune', got ${String(command.command)}`);
+    if (!['pretrain', 'adapt', 'finetune'].includes(command.command)) throw new TypeError(`start(): command must be 'pretrain', 'adapt' or 'finetune', got ${describeValue(command.command)}`);
     if (typeof command.out !== 'string' || command.out === '') throw new TypeError('start(): out must name the run folder');
     const args = commandArgs(command);
     const stop = new SharedArrayBuffer(4);

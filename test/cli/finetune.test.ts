@@ -61,7 +61,7 @@ t.test('finetune: bad records and flags are clear errors', async (t) => {
   writeFileSync(join(dir, 'one-label.jsonl'), '{"text": "a", "label": "x"}\n');
   t.match(run('finetune', '--from', base, '--train', join(dir, 'one-label.jsonl'), '--eval', join(dir, 'eval.jsonl'), '--out', join(dir, 'o')).stderr, /1 label\(s\); classification needs at least 2/);
   writeFileSync(join(dir, 'unknown-label.jsonl'), '{"text": "a", "label": "other"}\n');
-  t.match(run('finetune', '--from', base, '--train', join(dir, 'train.jsonl'), '--eval', join(dir, 'unknown-label.jsonl'), '--out', join(dir, 'o')).stderr, /label "other" is not one of \["bio","clinic"\]/);
+  t.match(run('finetune', '--from', base, '--train', join(dir, 'train.jsonl'), '--eval', join(dir, 'unknown-label.jsonl'), '--out', join(dir, 'o')).stderr, /label "other" is not one of \["bio", "clinic"\]/);
   t.equal(run('finetune', '--from', base, '--train', join(dir, 'train.jsonl'), '--eval', join(dir, 'eval.jsonl'), '--out', join(dir, 'o'), '--lr', 'x').status, 2);
   t.match(run('finetune', '--help').stdout, /Usage: plm-torch finetune/);
 });

@@ -23,7 +23,7 @@ t.test('classification batches: string and integer labels, pairs, padding', asyn
   t.equal(batch.inputIds.shape[1]! % 8, 0);
   t.same((batch.tokenTypeIds.toArray() as number[][])[1]!.slice(0, 9), [0, 0, 0, 0, 0, 0, 1, 1, 1]);
   t.same((batch.attentionMask.toArray() as number[][]).map((r) => r.reduce((a, b) => a + b, 0)), [6, 10, 4]);
-  await t.rejects(collator.collate([{ text: 'the', label: 'neutral' }]), /label "neutral" is not one of \["neg","pos"\]/);
+  await t.rejects(collator.collate([{ text: 'the', label: 'neutral' }]), /label "neutral" is not one of \["neg", "pos"\]/);
   await t.rejects(collator.collate([{ label: 'pos' } as unknown as data.ClassificationRecord]), /record 0 has no text string/);
   const unlabeled = await collator.collate([{ text: 'the cell' }]);
   t.equal(unlabeled.labels, undefined);

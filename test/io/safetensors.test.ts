@@ -105,7 +105,7 @@ const hostile: [string, () => Buffer, RegExp][] = [
   ['offsets past the end (truncated file)', () => Buffer.concat([header({ x: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }), Buffer.alloc(8)]), /tensor 'x' ends at byte 16 of the data section, which has 8/],
   ['overlapping tensors', () => Buffer.concat([header({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }), Buffer.alloc(12)]), /tensors 'a' and 'b' overlap/],
   ['negative shape', () => Buffer.concat([header({ x: { dtype: 'F32', shape: [-1], data_offsets: [0, 0] } })]), /tensor 'x' has an invalid shape \[-1\]/],
-  ['offsets reversed', () => Buffer.concat([header({ x: { dtype: 'U8', shape: [0], data_offsets: [4, 0] } }), Buffer.alloc(4)]), /tensor 'x' has invalid data_offsets \[4,0\]/],
+  ['offsets reversed', () => Buffer.concat([header({ x: { dtype: 'U8', shape: [0], data_offsets: [4, 0] } }), Buffer.alloc(4)]), /tensor 'x' has invalid data_offsets \[4, 0\]/],
   ['metadata not strings', () => header({ __metadata__: { a: 1 } }), /__metadata__ must be an object of strings/],
 ];
 

@@ -1,5 +1,6 @@
 // BertConfig: every field of Hugging Face's BERT config.json, defaults of bert-base-uncased.
 // Fields this library does not know are kept and written back unchanged.
+import { describeValue } from '../../torch/describe.js';
 
 export type HiddenAct = 'gelu' | 'gelu_new' | 'gelu_pytorch_tanh' | 'gelu_fast' | 'quick_gelu' | 'relu' | 'silu' | 'swish' | 'tanh';
 export type ProblemType = 'regression' | 'single_label_classification' | 'multi_label_classification';
@@ -103,11 +104,11 @@ const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
 
 /** A value as a message shows it: numbers plainly, strings in quotes with their type named. */
 function describe(v: unknown): string {
-  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'string') return `the string ${describeValue(v)}`;
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === undefined) return String(v);
   if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array ${truncate(JSON.stringify(v))}`;
-  if (typeof v === 'object') return `an object ${truncate(JSON.stringify(v) ?? '')}`;
+  // Bounded, whatever the value: JSON.stringify would walk all of a huge (or sparse) array.
+  if (typeof v === 'object') return describeValue(v);
   return typeof v;
 }
 
@@ -219,13 +220,13 @@ export class BertConfig {
       throw new RangeError(`BertConfig: pad_token_id ${f.pad_token_id} is outside the vocabulary of ${f.vocab_size} (vocab_size)`);
     }
     for (const key of ['use_cache', 'is_decoder', 'add_cross_attention', 'tie_word_embeddings'] as const) checkBoolean(key, f[key]);
-    if (!HIDDEN_ACTS.includes(f.hidden_act)) throw new RangeError(`BertConfig: hidden_act ${JSON.stringify(f.hidden_act)} is not supported (${HIDDEN_ACTS.join(', ')})`);
+    if (!HIDDEN_ACTS.includes(f.hidden_act)) throw new RangeError(`BertConfig: hidden_act ${describeValue(f.hidden_act)} is not supported (${HIDDEN_ACTS.join(', ')})`);
     if (f.position_embedding_type !== 'absolute') {
-      throw new RangeError(`BertConfig: position_embedding_type ${JSON.stringify(f.position_embedding_type)} is not supported (only 'absolute')`);
+      throw new RangeError(`BertConfig: position_embedding_type ${describeValue(f.position_embedding_type)} is not supported (only 'absolute')`);
     }
     if (f.is_decoder || f.add_cross_attention) throw new RangeError('BertConfig: decoder BERT (is_decoder, add_cross_attention) is not supported');
     const labels = f.id2label as unknown;
-    if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) throw new RangeError(`BertConfig: id2label must be an object of id → label name, got ${JSON.stringify(labels)}`);
+    if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) throw new RangeError(`BertConfig: id2label must be an object of id → label name, got ${describeValue(labels)}`);
     const ids = Object.keys(f.id2label);
     if (ids.length > LIMITS.num_labels) throw new RangeError(`BertConfig: id2label has ${ids.length} labels, more than the ${LIMITS.num_labels} a classification head may have`);
     // Ids as transformers writes them ("0" to "n-1"): lookups by String(i) find every label.
@@ -243,7 +244,7 @@ export class BertConfig {
       throw new TypeError(`BertConfig: architectures must be null or an array of class names, got ${describe(architectures)}`);
     }
     if (f.problem_type !== null && !PROBLEM_TYPES.includes(f.problem_type)) {
-      throw new RangeError(`BertConfig: problem_type must be null or one of ${PROBLEM_TYPES.join(', ')}, got ${JSON.stringify(f.problem_type)}`);
+      throw new RangeError(`BertConfig: problem_type must be null or one of ${PROBLEM_TYPES.join(', ')}, got ${describeValue(f.problem_type)}`);
     }
     if (!['sdpa', 'eager'].includes(f.attn_implementation)) throw new RangeError(`BertConfig: attn_implementation must be 'sdpa' or 'eager', got ${describe(f.attn_implementation)}`);
     // Last, from sizes already checked: a config within every bound can still imply a model no
@@ -261,7 +262,7 @@ export class BertConfig {
   /** A config from the object config.json holds; unknown keys are kept in `extra`. */
   static fromJSON(json: Record<string, unknown>): BertConfig {
     if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new TypeError('BertConfig.fromJSON(): expected an object');
-    if (json.model_type !== undefined && json.model_type !== 'bert') throw new RangeError(`config.json has model_type ${JSON.stringify(json.model_type)}, not 'bert'`);
+    if (json.model_type !== undefined && json.model_type !== 'bert') throw new RangeError(`config.json has model_type ${describeValue(json.model_type)}, not 'bert'`);
     const known: Record<string, unknown> = {};
     const extra: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(json)) {

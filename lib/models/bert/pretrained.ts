@@ -16,6 +16,7 @@ import { cat, zeros, empty, randn } from '../../torch/creation.js';
 import type { Device } from '../../torch/device.js';
 import { isFloatingPoint, type DType } from '../../torch/dtype.js';
 import { choleskyEx } from '../../torch/linalg.js';
+import { describeValue } from '../../torch/describe.js';
 import { tidy } from '../../torch/scope.js';
 import type { Tensor } from '../../torch/tensor.js';
 import { BertConfig, LIMITS, type BertConfigFields } from './config.js';
@@ -136,7 +137,7 @@ export abstract class BertPreTrainedModel extends Module {
    * N(0, initializer_range) instead.
    */
   resizeTokenEmbeddings(n: number, options: { meanResizing?: boolean } = {}): void {
-    if (!Number.isInteger(n) || n < 1 || n > LIMITS.vocab_size) throw new RangeError(`resizeTokenEmbeddings(): n must be an integer in [1, ${LIMITS.vocab_size}], got ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > LIMITS.vocab_size) throw new RangeError(`resizeTokenEmbeddings(): n must be an integer in [1, ${LIMITS.vocab_size}], got ${describeValue(n)}`);
     const pad = this.config.fields.pad_token_id;
     if (pad !== null && n <= pad) throw new RangeError(`resizeTokenEmbeddings(${n}) would drop the padding token (pad_token_id ${pad})`);
     const meanResizing = options.meanResizing ?? true;
