@@ -4,6 +4,7 @@ import { tensor } from '../torch/creation.js';
 import { describeValue } from '../torch/describe.js';
 import type { Tensor } from '../torch/tensor.js';
 import type { BertTokenizer } from './tokenizer.js';
+import { expectArray } from '../torch/arrays.js';
 
 export interface ClassificationRecord {
   text: string;
@@ -39,6 +40,7 @@ export function labelProblem(label: unknown): string | null {
  * as a label is an error naming the record (see labelProblem).
  */
 export function labelSet(records: readonly ClassificationRecord[]): (string | number)[] {
+  expectArray(records, 'labelSet(): records');
   records.forEach((r, i) => {
     const problem = r.label === undefined ? null : labelProblem(r.label);
     if (problem) throw new TypeError(`record ${i + 1}: ${problem}`);
@@ -55,6 +57,8 @@ export class ClassificationCollator {
   readonly #ids: Map<string | number, number>;
 
   constructor(tokenizer: BertTokenizer, labels: readonly (string | number)[], options: { maxLength?: number; padToMultipleOf?: number } = {}) {
+    expectArray(labels, 'new ClassificationCollator(): labels');
+    if (labels.length === 0 || labels.some((l) => typeof l !== 'string' && typeof l !== 'number')) throw new TypeError('new ClassificationCollator(): labels must be a non-empty array of strings or numbers');
     this.tokenizer = tokenizer;
     this.labels = [...labels];
     this.#ids = new Map(this.labels.map((l, i) => [l, i]));
@@ -69,7 +73,8 @@ export class ClassificationCollator {
   }
 
   async collate(records: readonly ClassificationRecord[]): Promise<ClassificationBatch> {
-    if (!Array.isArray(records) || records.length === 0) throw new RangeError('collate(): needs at least one record');
+    expectArray(records, 'collate(): records');
+    if (records.length === 0) throw new RangeError('collate(): needs at least one record');
     records.forEach((r, i) => {
       if (typeof r?.text !== 'string') throw new TypeError(`record ${i} has no text string`);
     });

@@ -5,6 +5,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { globSync } from 'tinyglobby';
+import { expectArray } from '../torch/arrays.js';
 
 export interface CorpusOptions {
   /** The JSONL field holding the text (default 'text'). */
@@ -27,7 +28,8 @@ export interface CorpusStats {
 
 /** Expands globs and checks each file exists; an empty result is an error naming the patterns. */
 export function resolveCorpusFiles(patterns: readonly string[]): string[] {
-  if (!Array.isArray(patterns) || patterns.length === 0) throw new Error('no corpus files given');
+  expectArray(patterns, 'corpus files');
+  if (patterns.length === 0) throw new Error('no corpus files given');
   const files: string[] = [];
   for (const pattern of patterns) {
     if (/[*?[\]{}]/.test(pattern)) {

@@ -5,6 +5,7 @@ import { tensor } from '../torch/creation.js';
 import { describeValue } from '../torch/describe.js';
 import type { Tensor } from '../torch/tensor.js';
 import { Random } from './random.js';
+import { expectArray } from '../torch/arrays.js';
 
 export interface Example {
   inputIds: readonly number[];
@@ -126,7 +127,8 @@ export class MlmCollator {
 
   /** Pads, masks and stacks examples into int64 tensors. */
   collate(examples: readonly Example[]): MlmBatch {
-    if (!Array.isArray(examples) || examples.length === 0) throw new RangeError('collate(): needs at least one example');
+    expectArray(examples, 'collate(): examples');
+    if (examples.length === 0) throw new RangeError('collate(): needs at least one example');
     const m = this.options.padToMultipleOf;
     const longest = examples.reduce((n, e) => Math.max(n, e.inputIds.length), 0);
     const length = Math.ceil(longest / m) * m;

@@ -45,6 +45,7 @@ export class Random {
   }
 
   static fromState(state: readonly number[]): Random {
+    if (!Array.isArray(state)) throw new RangeError('a Random state is four 32-bit unsigned integers');
     if (state.length !== 4 || state.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) throw new RangeError('a Random state is four 32-bit unsigned integers');
     const r = new Random(0);
     [r.#a, r.#b, r.#c, r.#d] = state as [number, number, number, number];

@@ -10,6 +10,7 @@ import type * as TokenizersModule from 'tokenizers';
 import { readJsonObject } from '../io/json-file.js';
 import { removeStaleTemporaries } from '../io/stale-temporaries.js';
 import { describeValue } from '../torch/describe.js';
+import { expectArray } from '../torch/arrays.js';
 
 const tokenizers = createRequire(import.meta.url)('tokenizers') as typeof TokenizersModule;
 type NativeTokenizer = TokenizersModule.Tokenizer;
@@ -63,6 +64,7 @@ export class BertTokenizer {
   readonly modelMaxLength: number;
 
   private constructor(tokenizer: NativeTokenizer, lowercase: boolean, modelMaxLength: number) {
+    if (!(tokenizer instanceof tokenizers.Tokenizer)) throw new TypeError('BertTokenizer: make one with BertTokenizer.fromVocab(), fromVocabFile(), fromFile() or fromPretrained()');
     this.#tokenizer = tokenizer;
     this.lowercase = lowercase;
     this.modelMaxLength = modelMaxLength;
@@ -74,6 +76,7 @@ export class BertTokenizer {
   /** A BERT tokenizer over a vocabulary (tokens in id order), with BERT's normaliser, pre-tokenizer and [CLS]/[SEP] template. */
   static fromVocab(vocab: readonly string[], options: BertTokenizerOptions = {}): BertTokenizer {
     // No prototype: tokens such as 'constructor' or '__proto__' are ordinary keys.
+    expectArray<string>(vocab, 'BertTokenizer.fromVocab(): vocab');
     const map = Object.create(null) as Record<string, number>;
     vocab.forEach((token, id) => {
       if (token in map) throw new Error(`the vocabulary lists ${JSON.stringify(token)} twice (ids ${map[token]} and ${id})`);
@@ -207,7 +210,7 @@ export class BertTokenizer {
 
   /** Many texts or pairs at once (the Rust side works in parallel). */
   async encodeBatch(inputs: readonly (string | readonly [string, string])[], options: EncodeOptions = {}): Promise<Encoding[]> {
-    if (!Array.isArray(inputs)) throw new TypeError('encodeBatch(): inputs must be an array of texts or [text, pair] arrays');
+    expectArray(inputs, 'encodeBatch(): inputs (an array of texts or [text, pair] arrays)');
     return Promise.all(inputs.map((input) => (typeof input === 'string' ? this.encode(input, null, options) : this.encode(input[0], input[1], options))));
   }
 
@@ -216,18 +219,22 @@ export class BertTokenizer {
    * the fast path for tokenising a corpus.
    */
   async encodeIds(texts: readonly string[], options: { addSpecialTokens?: boolean } = {}): Promise<number[][]> {
-    if (!Array.isArray(texts) || texts.some((x) => typeof x !== 'string')) throw new TypeError('encodeIds(): texts must be an array of strings');
+    expectArray(texts, 'encodeIds(): texts');
+    if (texts.some((x) => typeof x !== 'string')) throw new TypeError('encodeIds(): texts must be an array of strings');
     if (texts.length === 0) return [];
     const encodings = await this.#tokenizer.encodeBatch([...texts], { addSpecialTokens: options.addSpecialTokens ?? true });
     return encodings.map((e) => e.getIds());
   }
 
   async decode(ids: readonly number[], skipSpecialTokens = true): Promise<string> {
+    expectArray(ids, 'decode(): ids');
     return this.#tokenizer.decode([...ids], skipSpecialTokens);
   }
 
   /** Adds whole-word tokens (domain vocabulary); returns how many were new. */
   addTokens(tokens: readonly string[]): number {
+    expectArray(tokens, 'addTokens(): tokens');
+    if (tokens.some((x) => typeof x !== 'string')) throw new TypeError('addTokens(): tokens must be strings');
     const fresh = [...new Set(tokens)].filter((token) => this.#tokenizer.tokenToId(token) === null);
     this.#truncating.clear();
     return fresh.length === 0 ? 0 : this.#tokenizer.addTokens(fresh);

@@ -5,6 +5,7 @@
 // Node binding exposes no trainer settings (vocabulary size, minimum frequency, special
 // tokens), which is why this step lives here.
 import { describeValue } from '../torch/describe.js';
+import { expectArray } from '../torch/arrays.js';
 
 export interface WordPieceTrainingOptions {
   vocabSize: number;
@@ -71,6 +72,9 @@ const KEY_SCALE = 2 ** 24;
 
 /** Vocabulary (tokens in id order) learned from word counts. */
 export function trainWordPiece(wordCounts: ReadonlyMap<string, number>, options: WordPieceTrainingOptions): string[] {
+  if (!(wordCounts instanceof Map)) throw new TypeError(`trainWordPiece(): wordCounts must be a Map of word → count, got ${describeValue(wordCounts)}`);
+  if (options === null || typeof options !== 'object') throw new TypeError(`trainWordPiece(): options must be an object with vocabSize and specialTokens, got ${describeValue(options)}`);
+  expectArray(options.specialTokens, 'trainWordPiece(): options.specialTokens');
   const prefix = options.prefix ?? '##';
   const minFrequency = options.minFrequency ?? 0;
   if (!Number.isInteger(options.vocabSize) || options.vocabSize < options.specialTokens.length + 1) {

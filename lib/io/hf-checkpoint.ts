@@ -24,6 +24,7 @@ export interface Checkpoint {
 
 /** transformers' _fix_state_dict_key_on_load: TF-era LayerNorm names. */
 export function fixLegacyKey(key: string): string {
+  if (typeof key !== 'string') throw new TypeError(`fixLegacyKey(): key must be a string, got ${describeValue(key)}`);
   if (key.endsWith('LayerNorm.gamma')) return `${key.slice(0, -'gamma'.length)}weight`;
   if (key.endsWith('LayerNorm.beta')) return `${key.slice(0, -'beta'.length)}bias`;
   return key;

@@ -1,4 +1,5 @@
 import { checkDenseArray } from '../torch/arrays.js';
+import { describeValue } from '../torch/describe.js';
 import { empty, type TensorOptions } from '../torch/creation.js';
 import { layerNorm } from '../torch/functional.js';
 import type { Tensor } from '../torch/tensor.js';
@@ -13,6 +14,7 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | number[], options: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } & Pick<TensorOptions, 'dtype' | 'device'> = {}) {
     super();
+    if (typeof normalizedShape !== 'number' && !Array.isArray(normalizedShape)) throw new TypeError(`LayerNorm(): normalizedShape must be a number or an array of numbers, got ${describeValue(normalizedShape)}`);
     if (Array.isArray(normalizedShape)) checkDenseArray(normalizedShape, 'LayerNorm(): normalizedShape');
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     this.eps = options.eps ?? 1e-5;

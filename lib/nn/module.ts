@@ -242,6 +242,7 @@ export class Module {
 
   /** Calls fn on every submodule (children first) and this module, as PyTorch does. */
   apply(fn: (module: Module) => void): this {
+    if (typeof fn !== 'function') throw new TypeError(`apply(): fn must be a function, got ${describeValue(fn)}`);
     for (const child of this.children()) child.apply(fn);
     fn(this);
     return this;
@@ -270,4 +271,9 @@ function checkName(name: string, kind: string): void {
   if (typeof name !== 'string' || name === '' || name.includes('.')) {
     throw new TypeError(`${kind} name must be a non-empty string without '.', got ${describeValue(name)}`);
   }
+}
+
+/** An argument that must be a Module (a model): a TypeError naming it, not "x.eval is not a function". */
+export function expectModule(value: unknown, what: string): asserts value is Module {
+  if (!(value instanceof Module)) throw new TypeError(`${what} must be a Module (an nn.Module or a model), got ${describeValue(value)}`);
 }

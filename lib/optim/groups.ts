@@ -1,5 +1,5 @@
 import { LayerNorm } from '../nn/layer-norm.js';
-import type { Module } from '../nn/module.js';
+import { expectModule, type Module } from '../nn/module.js';
 import type { Parameter } from '../nn/parameter.js';
 import type { GroupInput } from './optimizer.js';
 
@@ -8,6 +8,7 @@ import type { GroupInput } from './optimizer.js';
  * and LayerNorm parameters (transformers' get_decay_parameter_names).
  */
 export function weightDecayGroups<O extends { weightDecay: number }>(model: Module, weightDecay: number): GroupInput<O>[] {
+  expectModule(model, 'weightDecayGroups(): model');
   const noDecay = new Set<Parameter>();
   for (const m of model.modules()) if (m instanceof LayerNorm) for (const p of m.parameters({ recurse: false })) noDecay.add(p);
   const decay: Parameter[] = [];

@@ -4,6 +4,8 @@
 // before it starts: a mistake is an error at once, not minutes of work and a V8 abort.
 import { getHeapStatistics } from 'node:v8';
 
+import { describeValue } from './describe.js';
+
 /** V8's longest array: one element more is "Invalid array length" after it was filled. */
 export const MAX_ARRAY_LENGTH = 2 ** 27 - 3;
 
@@ -30,6 +32,15 @@ export function checkDenseArray(value: readonly unknown[], what: What, maxLength
   for (let i = 0; i < length; i++) {
     if (!(i in value)) throw holeError(value, what, i);
   }
+}
+
+/**
+ * An argument that must be an array: a TypeError naming it when it is something else, then
+ * checkDenseArray, so no function walks a huge sparse array or reports an engine message.
+ */
+export function expectArray<T>(value: readonly T[] | unknown, what: What, maxLength = MAX_ARRAY_LENGTH): asserts value is readonly T[] {
+  if (!Array.isArray(value)) throw new TypeError(`${what} must be an array, got ${describeValue(value)}`);
+  checkDenseArray(value, what, maxLength);
 }
 
 /** The TypeError for a hole at index i of a sparse array. */

@@ -176,7 +176,8 @@ const op = atenOps({
 
 function dims(shape: readonly number[] | number, rest: number[], what: string): number[] {
   if (typeof shape === 'number') return [shape, ...rest];
-  if (Array.isArray(shape)) checkDenseArray(shape, what);
+  if (!Array.isArray(shape)) throw new TypeError(`${what} must be a number or an array of numbers, got ${describeValue(shape)}`);
+  checkDenseArray(shape, what);
   return [...shape];
 }
 

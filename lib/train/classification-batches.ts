@@ -7,6 +7,7 @@ import { tensor } from '../torch/creation.js';
 import { describeValue } from '../torch/describe.js';
 import type { Tensor } from '../torch/tensor.js';
 import type { BatchSource } from './batches.js';
+import { expectArray } from '../torch/arrays.js';
 
 export interface ClassificationBatch {
   inputIds: Tensor;
@@ -23,6 +24,8 @@ export interface EncodedRecords {
 
 /** Tokenises records (text and optional textPair) and maps their labels to ids. */
 export async function encodeRecords(tokenizer: BertTokenizer, records: readonly ClassificationRecord[], labelIds: ReadonlyMap<string | number, number>, maxLength: number): Promise<EncodedRecords> {
+  expectArray(records, 'encodeRecords(): records');
+  if (!(labelIds instanceof Map)) throw new TypeError(`encodeRecords(): labelIds must be a Map of label → id, got ${describeValue(labelIds)}`);
   const labels = records.map((r, i) => {
     const id = r.label === undefined ? undefined : labelIds.get(r.label);
     if (id === undefined) throw new RangeError(`record ${i + 1}: label ${describeValue(r.label)} is not one of ${describeValue([...labelIds.keys()])}`);
@@ -32,8 +35,18 @@ export async function encodeRecords(tokenizer: BertTokenizer, records: readonly 
   return { encodings, labels, padId: tokenizer.padId };
 }
 
+function expectEncodedRecords(records: EncodedRecords, who: string): void {
+  const r = records as Partial<EncodedRecords> | null;
+  if (r === null || typeof r !== 'object' || !Array.isArray(r.encodings) || !Array.isArray(r.labels) || typeof r.padId !== 'number' || r.labels.length !== r.encodings.length) {
+    throw new TypeError(`${who}: records must be what encodeRecords() returns ({ encodings, labels, padId }), got ${describeValue(records)}`);
+  }
+}
+
 /** Stacks encodings into padded int64 tensors (length a multiple of 8). */
 export function collateEncoded(records: EncodedRecords, indices: readonly number[]): ClassificationBatch {
+  expectEncodedRecords(records, 'collateEncoded()');
+  expectArray(indices, 'collateEncoded(): indices');
+  for (const i of indices) if (!(Number.isInteger(i) && i >= 0 && i < records.encodings.length)) throw new RangeError(`collateEncoded(): index ${describeValue(i)} is not a record (0 to ${records.encodings.length - 1})`);
   const length = Math.ceil(indices.reduce((n, i) => Math.max(n, records.encodings[i]!.ids.length), 0) / 8) * 8;
   const pad = (xs: number[], value: number) => [...xs, ...new Array<number>(length - xs.length).fill(value)];
   return {
@@ -60,7 +73,9 @@ export class ClassificationBatches implements BatchSource<ClassificationBatch> {
   #order: number[] = [];
 
   constructor(records: EncodedRecords, batchSize: number, seed = 0) {
+    expectEncodedRecords(records, 'new ClassificationBatches()');
     if (records.encodings.length === 0) throw new RangeError('no training records');
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`new ClassificationBatches(): batchSize must be a positive integer, got ${describeValue(batchSize)}`);
     this.records = records;
     this.batchSize = batchSize;
     this.seed = seed;

@@ -7,6 +7,7 @@ import type { BertForSequenceClassification } from '../models/bert/for-tasks.js'
 import { noGrad } from '../torch/autograd.js';
 import { tidy } from '../torch/scope.js';
 import type { Tensor } from '../torch/tensor.js';
+import { expectModule } from '../nn/module.js';
 
 export interface PretrainingMetrics {
   mlmLoss: number;
@@ -19,6 +20,7 @@ export interface PretrainingMetrics {
 
 /** Token-weighted MLM loss and accuracy (and NSP accuracy) over the given batches. */
 export function evaluatePretraining(model: BertForPreTraining | BertForMaskedLM, batches: Iterable<MlmBatch>): PretrainingMetrics {
+  expectModule(model, 'evaluatePretraining(): model');
   model.eval();
   let lossSum = 0;
   let correct = 0;
@@ -89,6 +91,7 @@ export function classificationMetrics(predictions: readonly number[], labels: re
 }
 
 export function evaluateClassification(model: BertForSequenceClassification, batches: Iterable<{ inputIds: Tensor; attentionMask: Tensor; tokenTypeIds: Tensor; labels?: Tensor }>): ClassificationMetrics {
+  expectModule(model, 'evaluateClassification(): model');
   model.eval();
   const predictions: number[] = [];
   const labels: number[] = [];

@@ -50,3 +50,12 @@ t.test('domain terms: frequent words split into many pieces, best first, and the
   const ids = (await tok.encode('protein binding site')).ids;
   t.same(model.forward({ inputIds: torch.tensor([ids], { dtype: 'int64' }) }).logits.shape, [1, 5, before + 3]);
 });
+
+t.test('labels and records that are not arrays are named, not met with an engine message', async (t) => {
+  const tok = data.BertTokenizer.fromVocab(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'good']);
+  t.throws(() => new data.ClassificationCollator(tok, 5 as unknown as string[]), /new ClassificationCollator\(\): labels must be an array, got 5/);
+  t.throws(() => new data.ClassificationCollator(tok, []), /labels must be a non-empty array/);
+  t.throws(() => data.labelSet({} as unknown as []), /labelSet\(\): records must be an array/);
+  const collator = new data.ClassificationCollator(tok, ['a', 'b']);
+  await t.rejects(collator.collate('good' as unknown as []), /collate\(\): records must be an array/);
+});

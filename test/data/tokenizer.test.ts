@@ -165,3 +165,21 @@ t.test('a corrupt tokenizer_config.json is an error naming the file', async (t) 
   writeFileSync(join(folder, 'tokenizer_config.json'), 'null');
   t.throws(() => BertTokenizer.fromPretrained(folder), /tokenizer config .*tokenizer_config\.json must hold a JSON object, got null/);
 });
+
+t.test('array arguments: a huge sparse array or a non-array is refused at once, naming the argument (the fuzz found encodeBatch walking 2^32 - 1 holes)', async (t) => {
+  const tok = BertTokenizer.fromVocab(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'hello']);
+  const holey: string[] = [];
+  holey.length = 2 ** 32 - 1;
+  const started = Date.now();
+  await t.rejects(tok.encodeBatch(holey), /encodeBatch\(\): inputs .* has length 4294967295, more than the \d+ elements a JavaScript array can hold/);
+  await t.rejects(tok.encodeIds(holey), /encodeIds\(\): texts has length 4294967295/);
+  t.throws(() => tok.addTokens(holey), /addTokens\(\): tokens has length 4294967295/);
+  await t.rejects(tok.decode(holey as unknown as number[]), /decode\(\): ids has length/);
+  const sparse = ['hello', 'hello'];
+  delete sparse[1];
+  await t.rejects(tok.encodeBatch(sparse), /index 1 of its length 2 is an empty slot/);
+  await t.rejects(tok.encodeBatch('hello' as unknown as string[]), /encodeBatch\(\): inputs .* must be an array, got "hello"/);
+  t.throws(() => BertTokenizer.fromVocab({ length: 3 } as unknown as string[]), /fromVocab\(\): vocab must be an array/);
+  t.throws(() => new (BertTokenizer as unknown as new (x: unknown) => unknown)({}), /make one with BertTokenizer.fromVocab/);
+  t.ok(Date.now() - started < 2000, 'all refused within 2 s');
+});

@@ -30,3 +30,8 @@ t.test('pretraining metrics: perplexity is exp(loss), accuracy counts masked tok
   const weighted = own.reduce((s, l, i) => s + l * counts[i]!, 0) / masked;
   t.ok(Math.abs(weighted - m.mlmLoss) < 1e-5, 'token-weighted loss equals the model loss weighted by masked tokens');
 });
+
+t.test('evaluation refuses a model that is not a Module, naming the argument', async (t) => {
+  t.throws(() => train.evaluatePretraining({} as never, []), /evaluatePretraining\(\): model must be a Module/);
+  t.throws(() => train.evaluateClassification(undefined as never, []), /evaluateClassification\(\): model must be a Module .* got undefined/);
+});

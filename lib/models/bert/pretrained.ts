@@ -176,6 +176,8 @@ export abstract class BertPreTrainedModel extends Module {
 
   /** Grows or shrinks a 1-D bias to n entries, new ones zero (or the old entries' mean). */
   protected static resizedBias(bias: Parameter, n: number, atTheMean = false): Parameter {
+    if (!(bias instanceof Parameter) || bias.dim() !== 1) throw new TypeError(`resizedBias(): bias must be a 1-D Parameter, got ${describeValue(bias)}`);
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`resizedBias(): n must be a positive integer, got ${describeValue(n)}`);
     return noGrad(() =>
       tidy(() => {
         const old = bias.shape[0]!;
