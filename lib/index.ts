@@ -4,7 +4,17 @@ export * as torch from './torch/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as io from './io/index.js';
+export * as models from './models/index.js';
 export * as bert from './models/bert/index.js';
+export {
+  AutoConfig,
+  AutoModel,
+  AutoModelForPreTraining,
+  AutoModelForMaskedLM,
+  AutoModelForSequenceClassification,
+  AutoModelForTokenClassification,
+  AutoModelForQuestionAnswering,
+} from './models/index.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';
 export * as inference from './inference/index.js';

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 
 import { findDomainTerms } from '../data/domain-vocabulary.js';
 import { BertTokenizer } from '../data/tokenizer.js';
-import { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
-import { BertForPreTraining } from '../models/bert/for-pretraining.js';
+import { AutoModelForMaskedLM, AutoModelForPreTraining, folderTask } from '../models/auto.js';
 import { manualSeed } from '../torch/creation.js';
 import { integer, number, parseCommand, required, UsageError } from './args.js';
 import { isRankProcess, launchLocal } from './launch.js';
@@ -68,7 +67,8 @@ export async function adapt(args: string[]): Promise<number> {
   if (nproc > 1 && !isRankProcess()) return launchLocal('adapt', args, nproc);
   const tokenizer = BertTokenizer.fromPretrained(from);
   manualSeed(seed);
-  const model = values.nsp ? await BertForPreTraining.fromPretrained(from, { dtype: 'float32' }) : await BertForMaskedLM.fromPretrained(from, { dtype: 'float32' });
+  if (values.nsp && !folderTask(from).family.nextSentencePrediction) throw new UsageError(`--nsp: ${from} is a ${folderTask(from).family.modelType} model, a family pretrained without next sentence prediction`);
+  const model = values.nsp ? await AutoModelForPreTraining.fromPretrained(from, { dtype: 'float32' }) : await AutoModelForMaskedLM.fromPretrained(from, { dtype: 'float32' });
   if (model.loadReport!.missingKeys.length > 0 && !values.quiet) {
     process.stderr.write(`note: ${from} lacks ${model.loadReport!.missingKeys.length} weight(s) of this head, initialised fresh: ${model.loadReport!.missingKeys.join(', ')}\n`);
   }

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { labelSet } from '../data/classification-collator.js';
 import { readRecords } from '../data/records.js';
 import { BertTokenizer } from '../data/tokenizer.js';
-import { BertForSequenceClassification } from '../models/bert/for-tasks.js';
+import { AutoModelForSequenceClassification } from '../models/auto.js';
 import { readJsonObject } from '../io/json-file.js';
 import { loadSafetensors } from '../io/safetensors.js';
 import { manualSeed } from '../torch/creation.js';
@@ -135,7 +135,7 @@ export async function finetune(args: string[]): Promise<number> {
   manualSeed(seed);
   const id2label = Object.fromEntries(labels.map((l, i) => [String(i), String(l)]));
   const label2id = Object.fromEntries(labels.map((l, i) => [String(l), i]));
-  const model = await BertForSequenceClassification.fromPretrained(from, {
+  const model = await AutoModelForSequenceClassification.fromPretrained(from, {
     // float32 master weights whatever the folder holds; --bf16 trains under autocast.
     dtype: 'float32',
     config: { id2label, label2id, problem_type: 'single_label_classification' },

@@ -4,9 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { BertTokenizer } from '../data/tokenizer.js';
-import { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
-import { BertForSequenceClassification } from '../models/bert/for-tasks.js';
-import { folderArchitecture } from '../inference/evaluate-folder.js';
+import { AutoModelForMaskedLM, AutoModelForSequenceClassification, folderTask } from '../models/auto.js';
 import { classify, fillMasks, SCORE_FUNCTIONS, type ClassPrediction, type ScoreFunction } from '../inference/predictions.js';
 import { integer, parseCommand, required, UsageError } from './args.js';
 
@@ -44,17 +42,17 @@ export async function predict(args: string[]): Promise<number> {
   if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--model: ${dir} is not a model folder (no config.json)`);
   const scores = values.scores as ScoreFunction | undefined;
   if (scores !== undefined && !SCORE_FUNCTIONS.includes(scores)) throw new UsageError(`--scores must be softmax, sigmoid or none, got '${scores}'`);
-  const architecture = folderArchitecture(dir);
+  const { task } = folderTask(dir);
   const tokenizer = BertTokenizer.fromPretrained(dir);
   let lines: string[];
-  if (architecture === 'BertForSequenceClassification') {
-    const predictions = await classify(await BertForSequenceClassification.fromPretrained(dir), tokenizer, texts, { textPair: values['text-pair'] ?? null, functionToApply: scores });
+  if (task === 'sequenceClassification') {
+    const predictions = await classify(await AutoModelForSequenceClassification.fromPretrained(dir), tokenizer, texts, { textPair: values['text-pair'] ?? null, functionToApply: scores });
     const shown = (p: ClassPrediction) => (scores === 'none' ? p.scores[p.label]!.toPrecision(4) : `${(p.scores[p.label]! * 100).toFixed(1)}%`);
     lines = predictions.map((p) => (values.json ? JSON.stringify(p) : `${p.label}\t${shown(p)}\t${p.text}`));
   } else {
     const unmasked = texts.find((text) => !text.includes('[MASK]'));
     if (unmasked !== undefined) throw new UsageError(`"${unmasked}" has no [MASK] to fill, and ${dir} is not a sequence classifier`);
-    const predictions = await fillMasks(await BertForMaskedLM.fromPretrained(dir), tokenizer, texts, { topK: integer(values.top, '--top', 5) });
+    const predictions = await fillMasks(await AutoModelForMaskedLM.fromPretrained(dir), tokenizer, texts, { topK: integer(values.top, '--top', 5) });
     lines = predictions.map((p) =>
       values.json ? JSON.stringify(p) : `${p.text}\n${p.masks.map((f, m) => `  [MASK] ${m + 1}: ${f.map((x) => `${x.token} ${(x.probability * 100).toFixed(1)}%`).join(', ')}`).join('\n')}`,
     );

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { PretrainingStream } from '../data/pretraining-stream.js';
 import { MANIFEST, prepareShards, ShardedCorpus } from '../data/shards.js';
 import { BertTokenizer } from '../data/tokenizer.js';
-import { BertConfig, PRESETS, type BertConfigFields } from '../models/bert/config.js';
-import { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
-import { BertForPreTraining } from '../models/bert/for-pretraining.js';
+import { AutoModelForMaskedLM, AutoModelForPreTraining } from '../models/auto.js';
+import { configFromJSON, type PretrainedConfig } from '../models/pretrained-config.js';
+import { familyOf, registeredFamilies, type Family } from '../models/registry.js';
+import type { MaskedLanguageModel, PreTrainingModel } from '../models/tasks.js';
 import { manualSeed } from '../torch/creation.js';
 import { PretrainingBatches } from '../train/batches.js';
 import { evaluatePretraining } from '../train/evaluate.js';
@@ -22,13 +23,15 @@ import { readJsonObject } from '../io/json-file.js';
 
 const HELP = `Usage: plm-torch pretrain (--corpus FILES... | --data DIR) --tokenizer DIR --out DIR [options]
 
-Pretrains a BERT with masked language modelling and next sentence prediction (or MLM only)
-and leaves OUT as a Hugging Face model folder (config.json, model.safetensors, tokenizer.json,
+Pretrains an encoder of the --arch family: BERT with masked language modelling and next
+sentence prediction (or MLM only); families without NSP (RoBERTa, ...) with MLM only and
+dynamic masking, as RoBERTa's recipe does. It leaves OUT as a Hugging Face model folder (config.json, model.safetensors, tokenizer.json,
 vocab.txt) with metrics.jsonl, eval.json and checkpoints/.
 
   --corpus FILE          text or JSONL corpus (gzip, globs); tokenised into OUT/data first
   --data DIR             shards made by \`plm-torch data prepare\`
   --tokenizer DIR        a folder with tokenizer.json or vocab.txt
+  --arch FAMILY          the model family: ${registeredFamilies().map((f) => f.modelType).join(', ')} (default bert)
   --model NAME|FILE      tiny, mini, small, base, or a config.json (default tiny)
   --out DIR              where the model, metrics and checkpoints go
   --steps N              optimizer steps (default 1000)
@@ -41,7 +44,7 @@ vocab.txt) with metrics.jsonl, eval.json and checkpoints/.
   --warmup N             warmup steps (default 1% of steps)
   --optimizer NAME       adamw or lamb (default adamw)
   --mask-prob P          share of tokens to predict (default 0.15)
-  --mlm-only             no NSP: packed sequences and BertForMaskedLM
+  --mlm-only             no NSP: packed sequences and the family's masked LM
   --bf16                 bfloat16 autocast (float32 master weights)
   --checkpoint-every N   steps between checkpoints (default 500)
   --seed S               seed for weights, data order and masking (default 42)
@@ -52,14 +55,30 @@ vocab.txt) with metrics.jsonl, eval.json and checkpoints/.
   --quiet                no progress output
 `;
 
-export function modelConfig(name: string, vocabSize: number, seqLen: number): BertConfig {
-  let fields: Partial<BertConfigFields>;
-  if (name in PRESETS) fields = { ...PRESETS[name] };
-  else if (name.endsWith('.json')) {
+/** The family --arch names, or a usage error listing the known ones. */
+export function architectureFamily(arch: string): Family {
+  try {
+    return familyOf(arch, '--arch');
+  } catch {
+    throw new UsageError(`--arch must be one of ${registeredFamilies().map((f) => f.modelType).join(', ')}, got '${arch}'`);
+  }
+}
+
+/**
+ * A fresh model's config: a preset size of the family (or a config.json), the tokenizer's
+ * vocabulary size and padding id, and positions for the sequence length.
+ */
+export function modelConfig(family: Family, name: string, vocab: { vocabSize: number; padId: number }, seqLen: number): PretrainedConfig {
+  const presets = family.presets ?? {};
+  if (name.endsWith('.json')) {
     if (!existsSync(name)) throw new UsageError(`--model: ${name} does not exist`);
-    return BertConfig.fromJSON(readJsonObject(name, '--model config')).with({ vocab_size: vocabSize });
-  } else throw new UsageError(`--model must be tiny, mini, small, base or a config.json, got '${name}'`);
-  return new BertConfig({ ...fields, vocab_size: vocabSize, max_position_embeddings: Math.max(512, seqLen) });
+    const json = readJsonObject(name, '--model config');
+    const config = json.model_type === undefined || json.model_type === family.modelType ? configFromJSON(family.configClass, json) : configFromJSON(familyOf(json.model_type, name).configClass, json);
+    return config.with({ vocab_size: vocab.vocabSize, pad_token_id: vocab.padId });
+  }
+  if (!(name in presets)) throw new UsageError(`--model must be ${Object.keys(presets).join(', ')} or a config.json, got '${name}'`);
+  const positions = family.positionFields?.(seqLen) ?? { max_position_embeddings: Math.max(512, seqLen) };
+  return new family.configClass({ ...presets[name], vocab_size: vocab.vocabSize, pad_token_id: vocab.padId, ...positions });
 }
 
 /** The flags pretrain and adapt share: one training loop (trainAndSave) runs under both. */
@@ -88,6 +107,7 @@ export async function pretrain(args: string[]): Promise<number> {
       data: { type: 'string' },
       tokenizer: { type: 'string' },
       model: { type: 'string', default: 'tiny' },
+      arch: { type: 'string', default: 'bert' },
       out: { type: 'string' },
       'grad-accum': { type: 'string' },
       warmup: { type: 'string' },
@@ -117,11 +137,14 @@ export async function pretrain(args: string[]): Promise<number> {
   if (!isRankProcess()) refusePreviousRun(out, values.resume!, values.data !== undefined);
   if (nproc > 1 && !isRankProcess()) return launchLocal('pretrain', args, nproc);
   const tokenizer = BertTokenizer.fromPretrained(tokenizerDir);
-  const config = modelConfig(values.model!, tokenizer.vocabSize, seqLen);
+  const family = architectureFamily(values.arch!);
+  const config = modelConfig(family, values.model!, tokenizer, seqLen);
+  // Families without next sentence prediction pretrain as RoBERTa does: MLM only, packed.
+  const mlmOnly = values['mlm-only'] || !family.nextSentencePrediction;
   manualSeed(seed);
 
   const result = await trainAndSave({
-    model: values['mlm-only'] ? new BertForMaskedLM(config) : new BertForPreTraining(config),
+    model: mlmOnly ? AutoModelForMaskedLM.fromConfig(config) : AutoModelForPreTraining.fromConfig(config),
     tokenizer,
     corpus: values.corpus,
     dataDir: values.data,
@@ -132,7 +155,7 @@ export async function pretrain(args: string[]): Promise<number> {
     lr,
     seed,
     maskProbability,
-    mlmOnly: values['mlm-only'],
+    mlmOnly,
     optimizer: values.optimizer,
     warmupSteps: values.warmup === undefined ? Math.floor(steps / 100) : integer(values.warmup, '--warmup', 0, 0),
     gradientAccumulation: integer(values['grad-accum'], '--grad-accum', 1),
@@ -147,7 +170,7 @@ export async function pretrain(args: string[]): Promise<number> {
 }
 
 export interface TrainAndSaveOptions {
-  model: BertForPreTraining | BertForMaskedLM;
+  model: PreTrainingModel | MaskedLanguageModel;
   tokenizer: BertTokenizer;
   corpus?: string[];
   dataDir?: string;

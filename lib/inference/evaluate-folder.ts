@@ -8,9 +8,7 @@ import { PretrainingStream } from '../data/pretraining-stream.js';
 import { readRecords } from '../data/records.js';
 import { prepareShards, ShardedCorpus } from '../data/shards.js';
 import { BertTokenizer } from '../data/tokenizer.js';
-import { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
-import { BertForPreTraining } from '../models/bert/for-pretraining.js';
-import { BertForSequenceClassification } from '../models/bert/for-tasks.js';
+import { AutoModelForMaskedLM, AutoModelForPreTraining, AutoModelForSequenceClassification, folderTask } from '../models/auto.js';
 import { PretrainingBatches } from '../train/batches.js';
 import { encodeRecords, evaluationBatches } from '../train/classification-batches.js';
 import { evaluateClassification, evaluatePretraining, type ClassificationMetrics, type PretrainingMetrics } from '../train/evaluate.js';
@@ -18,27 +16,28 @@ import { readJsonObject } from '../io/json-file.js';
 
 export type EvaluationSource = { data: string } | { corpus: readonly string[]; batches?: number; batchSize?: number; seqLen?: number; seed?: number };
 
-/** The architecture config.json names (transformers writes it), BertForMaskedLM when absent. */
+/** The architecture config.json names (transformers writes it); the family's masked LM when absent. */
 export function folderArchitecture(dir: string): string {
-  const config = readJsonObject(join(dir, 'config.json'), 'config') as { architectures?: string[] };
-  return config.architectures?.[0] ?? 'BertForMaskedLM';
+  readJsonObject(join(dir, 'config.json'), 'config');
+  return folderTask(dir).architecture;
 }
 
 export async function evaluateModelFolder(dir: string, source: EvaluationSource): Promise<ClassificationMetrics | PretrainingMetrics> {
   const tokenizer = BertTokenizer.fromPretrained(dir);
   if ('data' in source) {
-    const architecture = folderArchitecture(dir);
-    if (architecture !== 'BertForSequenceClassification') {
+    const { task, architecture } = folderTask(dir);
+    if (task !== 'sequenceClassification') {
       throw new Error(`${dir} holds a ${architecture}, not a sequence classifier: labelled data needs a fine-tuned classifier (a corpus evaluates a pretrained model)`);
     }
-    const model = await BertForSequenceClassification.fromPretrained(dir);
+    const model = await AutoModelForSequenceClassification.fromPretrained(dir);
     const labelIds = new Map<string | number, number>(Object.entries(model.config.fields.label2id).map(([k, v]) => [k, v]));
     const records = readRecords(source.data).map((r) => ({ ...r, label: typeof r.label === 'number' && !labelIds.has(r.label) ? String(r.label) : r.label }));
     const encoded = await encodeRecords(tokenizer, records, labelIds, 512);
     return evaluateClassification(model, evaluationBatches(encoded, 64));
   }
-  const withNsp = folderArchitecture(dir) === 'BertForPreTraining';
-  const model = withNsp ? await BertForPreTraining.fromPretrained(dir) : await BertForMaskedLM.fromPretrained(dir);
+  const { family, task } = folderTask(dir);
+  const withNsp = task === 'preTraining' && family.nextSentencePrediction === true;
+  const model = withNsp ? await AutoModelForPreTraining.fromPretrained(dir) : await AutoModelForMaskedLM.fromPretrained(dir);
   const work = mkdtempSync(join(tmpdir(), 'plm-torch-eval-'));
   try {
     await prepareShards(source.corpus, tokenizer, join(work, 'shards'));

@@ -2,9 +2,8 @@
 // masked language model's best fillers for each [MASK]. Used by `plm-torch predict` and by
 // ModelWorker, which runs them off the main thread.
 import type { BertTokenizer } from '../data/tokenizer.js';
-import { expectBertConfig, type BertConfig } from '../models/bert/config.js';
-import type { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
-import type { BertForSequenceClassification } from '../models/bert/for-tasks.js';
+import { PretrainedConfig } from '../models/pretrained-config.js';
+import type { MaskedLanguageModel, SequenceClassifier } from '../models/tasks.js';
 import { noGrad } from '../torch/autograd.js';
 import { tensor } from '../torch/creation.js';
 import { describeValue } from '../torch/describe.js';
@@ -26,8 +25,8 @@ export type ScoreFunction = (typeof SCORE_FUNCTIONS)[number];
  * transformers' rule: sigmoid for a multi-label classifier or a single output (each label
  * independent), softmax otherwise. A regression model wants 'none' (the predicted value).
  */
-export function defaultScoreFunction(config: BertConfig): ScoreFunction {
-  expectBertConfig(config, 'defaultScoreFunction()');
+export function defaultScoreFunction(config: PretrainedConfig): ScoreFunction {
+  if (!(config instanceof PretrainedConfig)) throw new TypeError(`defaultScoreFunction(): config must be a model's config (a PretrainedConfig such as BertConfig), got ${describeValue(config)}`);
   return config.fields.problem_type === 'multi_label_classification' || config.numLabels === 1 ? 'sigmoid' : 'softmax';
 }
 
@@ -43,7 +42,7 @@ export interface MaskPrediction {
 }
 
 export async function classify(
-  model: BertForSequenceClassification,
+  model: SequenceClassifier,
   tokenizer: BertTokenizer,
   texts: readonly string[],
   options: { textPair?: string | null; maxLength?: number; functionToApply?: ScoreFunction } = {},
@@ -68,7 +67,7 @@ export async function classify(
   return results;
 }
 
-export async function fillMasks(model: BertForMaskedLM, tokenizer: BertTokenizer, texts: readonly string[], options: { topK?: number } = {}): Promise<MaskPrediction[]> {
+export async function fillMasks(model: MaskedLanguageModel, tokenizer: BertTokenizer, texts: readonly string[], options: { topK?: number } = {}): Promise<MaskPrediction[]> {
   model.eval();
   const k = options.topK ?? 5;
   if (!Number.isInteger(k) || k < 1 || k > tokenizer.vocabSize) throw new RangeError(`topK must be an integer from 1 to the vocabulary size (${tokenizer.vocabSize}), got ${describeValue(k)}`);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 import { removeStaleTemporaries } from '../io/stale-temporaries.js';
-import type { BertPreTrainedModel } from '../models/bert/pretrained.js';
+import type { Module } from '../nn/module.js';
 import type { Optimizer, OptimizerStateDict, ParamState } from '../optim/optimizer.js';
 import type { LRScheduler, SchedulerState } from '../optim/schedules.js';
 import { getRngState, setRngState } from '../torch/autocast.js';
@@ -23,7 +23,8 @@ export interface TrainerState {
 }
 
 export interface CheckpointParts {
-  model: BertPreTrainedModel;
+  /** Any model that saves itself as a Hugging Face folder. */
+  model: Module & { savePretrained(dir: string): Promise<void> };
   optimizer: Optimizer<{ lr: number }>;
   scheduler: LRScheduler;
   dataPosition: unknown;

@@ -1,9 +1,7 @@
 // Evaluation metrics: for pretraining, MLM loss, perplexity, masked-token accuracy and NSP
 // accuracy over held-out batches; for classification, loss, accuracy and macro-F1.
 import type { MlmBatch } from '../data/mlm-collator.js';
-import type { BertForPreTraining } from '../models/bert/for-pretraining.js';
-import type { BertForMaskedLM } from '../models/bert/for-masked-lm.js';
-import type { BertForSequenceClassification } from '../models/bert/for-tasks.js';
+import type { MaskedLanguageModel, PreTrainingModel, SequenceClassifier } from '../models/tasks.js';
 import { noGrad } from '../torch/autograd.js';
 import { tidy } from '../torch/scope.js';
 import type { Tensor } from '../torch/tensor.js';
@@ -19,7 +17,7 @@ export interface PretrainingMetrics {
 }
 
 /** Token-weighted MLM loss and accuracy (and NSP accuracy) over the given batches. */
-export function evaluatePretraining(model: BertForPreTraining | BertForMaskedLM, batches: Iterable<MlmBatch>): PretrainingMetrics {
+export function evaluatePretraining(model: PreTrainingModel | MaskedLanguageModel, batches: Iterable<MlmBatch>): PretrainingMetrics {
   expectModule(model, 'evaluatePretraining(): model');
   model.eval();
   let lossSum = 0;
@@ -30,7 +28,7 @@ export function evaluatePretraining(model: BertForPreTraining | BertForMaskedLM,
   noGrad(() => {
     for (const batch of batches) {
       tidy(() => {
-        const out = model.forward({ ...batch, nextSentenceLabel: undefined }) as { logits?: Tensor; predictionLogits?: Tensor; loss: Tensor | null; seqRelationshipLogits?: Tensor };
+        const out = (model as PreTrainingModel).forward({ ...batch, nextSentenceLabel: undefined }) as { logits?: Tensor; predictionLogits?: Tensor; loss: Tensor | null; seqRelationshipLogits?: Tensor | null };
         const logits = out.predictionLogits ?? out.logits!;
         const targets = batch.labels.index([batch.labels.ne(-100)]);
         const n = targets.numel();
@@ -90,7 +88,7 @@ export function classificationMetrics(predictions: readonly number[], labels: re
   return { accuracy: correct / labels.length, macroF1: f1s.reduce((a, b) => a + b, 0) / f1s.length };
 }
 
-export function evaluateClassification(model: BertForSequenceClassification, batches: Iterable<{ inputIds: Tensor; attentionMask: Tensor; tokenTypeIds: Tensor; labels?: Tensor }>): ClassificationMetrics {
+export function evaluateClassification(model: SequenceClassifier, batches: Iterable<{ inputIds: Tensor; attentionMask: Tensor; tokenTypeIds: Tensor; labels?: Tensor }>): ClassificationMetrics {
   expectModule(model, 'evaluateClassification(): model');
   model.eval();
   const predictions: number[] = [];

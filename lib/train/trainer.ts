@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
-import type { BertPreTrainedModel } from '../models/bert/pretrained.js';
+import type { Module } from '../nn/module.js';
 import { AdamW } from '../optim/adamw.js';
 import { clipGradNorm_ } from '../optim/clip.js';
 import { weightDecayGroups } from '../optim/groups.js';
@@ -25,9 +25,14 @@ import { tensor as makeTensor } from '../torch/creation.js';
 import { getRngState } from '../torch/autocast.js';
 import { describeValue } from '../torch/describe.js';
 
-/** A model whose forward takes a batch and returns at least a loss. */
-export interface TrainableModel<B> extends BertPreTrainedModel {
+/**
+ * What the Trainer needs of a model, whatever its family or task: a Module whose forward takes
+ * a batch and returns a loss (and, for pretraining, its MLM and NSP parts, which are logged),
+ * and that saves itself as a Hugging Face folder (checkpoints and OUT/best).
+ */
+export interface TrainableModel<B> extends Module {
   forward(batch: B): { loss: Tensor | null; mlmLoss?: Tensor | null; nspLoss?: Tensor | null };
+  savePretrained(dir: string): Promise<void>;
 }
 
 export interface TrainerOptions<B> {

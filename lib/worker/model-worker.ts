@@ -7,22 +7,26 @@ import type { ClassPrediction, MaskPrediction, ScoreFunction } from '../inferenc
 import type { ClassificationMetrics, PretrainingMetrics } from '../train/evaluate.js';
 import { startWorker } from './exec-argv.js';
 import type { ModelRequest, ModelResponse } from './model-entry.js';
+import type { Task } from '../models/tasks.js';
 
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
 type Request = ModelRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 export class ModelWorker {
   readonly dir: string;
-  /** The architecture config.json names: BertForSequenceClassification predicts labels, others fill masks. */
+  /** The architecture config.json names ('BertForSequenceClassification', 'RobertaForMaskedLM', ...). */
   readonly architecture: string;
+  /** What the model does: 'sequenceClassification' predicts labels, a masked LM fills masks. */
+  readonly task: Task;
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
   #next = 1;
   #closed: Error | null = null;
 
-  private constructor(dir: string, architecture: string, worker: Worker) {
+  private constructor(dir: string, loaded: { architecture: string; task: Task }, worker: Worker) {
     this.dir = dir;
-    this.architecture = architecture;
+    this.architecture = loaded.architecture;
+    this.task = loaded.task;
     this.#worker = worker;
     worker.on('message', (r: ModelResponse) => {
       const pending = this.#pending.get(r.id);
@@ -47,7 +51,7 @@ export class ModelWorker {
       worker.once('error', onError);
       worker.once('message', (r: ModelResponse) => {
         worker.off('error', onError);
-        if (r.ok) resolve(new ModelWorker(dir, (r.value as { architecture: string }).architecture, worker));
+        if (r.ok) resolve(new ModelWorker(dir, r.value as { architecture: string; task: Task }, worker));
         else {
           void worker.terminate();
           reject(new Error(`${dir}: ${r.message}`));
@@ -67,13 +71,13 @@ export class ModelWorker {
 
   /** A classifier's labels and scores for the texts (scores as `inference.classify`). */
   classify(texts: readonly string[], options: { textPair?: string | null; functionToApply?: ScoreFunction } = {}): Promise<ClassPrediction[]> {
-    if (this.architecture !== 'BertForSequenceClassification') return Promise.reject(new Error(`${this.dir} is a ${this.architecture}, not a sequence classifier; use fillMasks()`));
+    if (this.task !== 'sequenceClassification') return Promise.reject(new Error(`${this.dir} is a ${this.architecture}, not a sequence classifier; use fillMasks()`));
     return this.#request({ type: 'predict', texts: [...texts], textPair: options.textPair ?? null, functionToApply: options.functionToApply });
   }
 
   /** A masked language model's top fillers for every [MASK] of each text. */
   fillMasks(texts: readonly string[], options: { topK?: number } = {}): Promise<MaskPrediction[]> {
-    if (this.architecture === 'BertForSequenceClassification') return Promise.reject(new Error(`${this.dir} is a sequence classifier; use classify()`));
+    if (this.task === 'sequenceClassification') return Promise.reject(new Error(`${this.dir} is a sequence classifier; use classify()`));
     return this.#request({ type: 'predict', texts: [...texts], topK: options.topK ?? 5 });
   }
 

@@ -76,6 +76,6 @@ t.test('every BERT module and the inference helpers name a missing or wrong conf
       t.throws(() => new M(bad), { name: 'TypeError', message: new RegExp(`^new ${M.name}\\(\\): config must be a BertConfig .*got (undefined|a Object object)`) }, `${M.name}(${JSON.stringify(bad)})`);
     }
   }
-  t.throws(() => inference.defaultScoreFunction(undefined as never), /defaultScoreFunction\(\): config must be a BertConfig/);
+  t.throws(() => inference.defaultScoreFunction(undefined as never), /defaultScoreFunction\(\): config must be a model's config \(a PretrainedConfig/);
 });
 

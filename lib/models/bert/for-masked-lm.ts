@@ -27,6 +27,7 @@ class BertOnlyMLMHead extends Module {
 
 /** BERT with the MLM head only (no pooler), for MLM-only pretraining and domain adaptation. */
 export class BertForMaskedLM extends BertWithMlmHead {
+  static readonly architecture: string = 'BertForMaskedLM';
   readonly bert: BertModel;
   readonly cls: BertOnlyMLMHead;
 

@@ -37,6 +37,7 @@ class BertPreTrainingHeads extends Module {
 
 /** BERT with both pretraining heads: loss = MLM loss + NSP loss. */
 export class BertForPreTraining extends BertWithMlmHead {
+  static readonly architecture: string = 'BertForPreTraining';
   readonly bert: BertModel;
   readonly cls: BertPreTrainingHeads;
 

@@ -46,6 +46,7 @@ class BertOnlyNSPHead extends Module {
 }
 
 export class BertForNextSentencePrediction extends BertTaskModel {
+  static readonly architecture: string = 'BertForNextSentencePrediction';
   readonly cls: BertOnlyNSPHead;
 
   constructor(config: BertConfig) {
@@ -65,6 +66,7 @@ export class BertForNextSentencePrediction extends BertTaskModel {
 }
 
 export class BertForSequenceClassification extends BertTaskModel {
+  static readonly architecture: string = 'BertForSequenceClassification';
   readonly dropout: Dropout;
   readonly classifier: Linear;
 
@@ -112,6 +114,7 @@ export class BertForSequenceClassification extends BertTaskModel {
 }
 
 export class BertForTokenClassification extends BertTaskModel {
+  static readonly architecture: string = 'BertForTokenClassification';
   readonly dropout: Dropout;
   readonly classifier: Linear;
 
@@ -140,6 +143,7 @@ export interface QuestionAnsweringOutput extends Omit<BertModelOutput, 'poolerOu
 }
 
 export class BertForQuestionAnswering extends BertTaskModel {
+  static readonly architecture: string = 'BertForQuestionAnswering';
   readonly qaOutputs: Linear;
 
   constructor(config: BertConfig) {

@@ -43,6 +43,7 @@ function sameShape(a: number[], b: number[]): boolean {
 
 /** The encoder: embeddings, layers, and (optionally) the pooler. */
 export class BertModel extends BertPreTrainedModel {
+  static readonly architecture: string = 'BertModel';
   readonly embeddings: BertEmbeddings;
   readonly encoder: BertEncoder;
   readonly pooler: BertPooler | null;

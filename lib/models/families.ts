@@ -1,0 +1,3 @@
+// The families plm-torch ships, registered for the Auto classes (a family is its folder and
+// the one line here that loads its registration).
+import './bert/family.js';
