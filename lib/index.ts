@@ -15,6 +15,7 @@ export {
   AutoModelForTokenClassification,
   AutoModelForQuestionAnswering,
 } from './models/index.js';
+export { AutoTokenizer, Tokenizer } from './data/tokenizer.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';
 export * as inference from './inference/index.js';

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { findDomainTerms } from '../data/domain-vocabulary.js';
-import { BertTokenizer } from '../data/tokenizer.js';
+import { Tokenizer } from '../data/tokenizer.js';
 import { AutoModelForMaskedLM, AutoModelForPreTraining, folderTask } from '../models/auto.js';
 import { manualSeed } from '../torch/creation.js';
 import { integer, number, parseCommand, required, UsageError } from './args.js';
@@ -65,7 +65,7 @@ export async function adapt(args: string[]): Promise<number> {
   const distTimeoutMs = distTimeout(values['dist-timeout']);
   if (!isRankProcess()) refusePreviousRun(out, values.resume!, false);
   if (nproc > 1 && !isRankProcess()) return launchLocal('adapt', args, nproc);
-  const tokenizer = BertTokenizer.fromPretrained(from);
+  const tokenizer = Tokenizer.fromPretrained(from);
   manualSeed(seed);
   if (values.nsp && !folderTask(from).family.nextSentencePrediction) throw new UsageError(`--nsp: ${from} is a ${folderTask(from).family.modelType} model, a family pretrained without next sentence prediction`);
   const model = values.nsp ? await AutoModelForPreTraining.fromPretrained(from, { dtype: 'float32' }) : await AutoModelForMaskedLM.fromPretrained(from, { dtype: 'float32' });

@@ -1,6 +1,6 @@
 // plm-torch data prepare: a corpus tokenised into binary shards for pretraining.
 import { prepareShards } from '../data/shards.js';
-import { BertTokenizer } from '../data/tokenizer.js';
+import { Tokenizer } from '../data/tokenizer.js';
 
 import { integer, parseCommand, required, UsageError } from './args.js';
 
@@ -37,7 +37,7 @@ export async function data(args: string[]): Promise<number> {
   );
   if (!parsed) return 0;
   const { values } = parsed;
-  const tokenizer = BertTokenizer.fromPretrained(required(values.tokenizer, '--tokenizer'));
+  const tokenizer = Tokenizer.fromPretrained(required(values.tokenizer, '--tokenizer'));
   const out = required(values.out, '--out');
   const manifest = await prepareShards(required(values.corpus, '--corpus'), tokenizer, out, {
     shardTokens: integer(values['shard-tokens'], '--shard-tokens', 50_000_000),

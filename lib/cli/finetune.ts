@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 
 import { labelSet } from '../data/classification-collator.js';
 import { readRecords } from '../data/records.js';
-import { BertTokenizer } from '../data/tokenizer.js';
+import { Tokenizer } from '../data/tokenizer.js';
 import { AutoModelForSequenceClassification } from '../models/auto.js';
 import { readJsonObject } from '../io/json-file.js';
 import { loadSafetensors } from '../io/safetensors.js';
@@ -128,7 +128,7 @@ export async function finetune(args: string[]): Promise<number> {
   const labels = labelSet(trainRecords);
   if (labels.length < 2) throw new Error(`the training records have ${labels.length} label(s); classification needs at least 2`);
   const labelIds = new Map(labels.map((l, i) => [l, i]));
-  const tokenizer = BertTokenizer.fromPretrained(from);
+  const tokenizer = Tokenizer.fromPretrained(from);
   const train = await encodeRecords(tokenizer, trainRecords, labelIds, maxLength);
   const evaluation = await encodeRecords(tokenizer, evalRecords, labelIds, maxLength);
 

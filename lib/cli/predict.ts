@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { BertTokenizer } from '../data/tokenizer.js';
+import { Tokenizer } from '../data/tokenizer.js';
 import { AutoModelForMaskedLM, AutoModelForSequenceClassification, folderTask } from '../models/auto.js';
 import { classify, fillMasks, SCORE_FUNCTIONS, type ClassPrediction, type ScoreFunction } from '../inference/predictions.js';
 import { integer, parseCommand, required, UsageError } from './args.js';
@@ -43,18 +43,19 @@ export async function predict(args: string[]): Promise<number> {
   const scores = values.scores as ScoreFunction | undefined;
   if (scores !== undefined && !SCORE_FUNCTIONS.includes(scores)) throw new UsageError(`--scores must be softmax, sigmoid or none, got '${scores}'`);
   const { task } = folderTask(dir);
-  const tokenizer = BertTokenizer.fromPretrained(dir);
+  const tokenizer = Tokenizer.fromPretrained(dir);
   let lines: string[];
   if (task === 'sequenceClassification') {
     const predictions = await classify(await AutoModelForSequenceClassification.fromPretrained(dir), tokenizer, texts, { textPair: values['text-pair'] ?? null, functionToApply: scores });
     const shown = (p: ClassPrediction) => (scores === 'none' ? p.scores[p.label]!.toPrecision(4) : `${(p.scores[p.label]! * 100).toFixed(1)}%`);
     lines = predictions.map((p) => (values.json ? JSON.stringify(p) : `${p.label}\t${shown(p)}\t${p.text}`));
   } else {
-    const unmasked = texts.find((text) => !text.includes('[MASK]'));
-    if (unmasked !== undefined) throw new UsageError(`"${unmasked}" has no [MASK] to fill, and ${dir} is not a sequence classifier`);
+    const mask = tokenizer.maskToken;
+    const unmasked = texts.find((text) => !text.includes(mask));
+    if (unmasked !== undefined) throw new UsageError(`"${unmasked}" has no ${mask} to fill, and ${dir} is not a sequence classifier`);
     const predictions = await fillMasks(await AutoModelForMaskedLM.fromPretrained(dir), tokenizer, texts, { topK: integer(values.top, '--top', 5) });
     lines = predictions.map((p) =>
-      values.json ? JSON.stringify(p) : `${p.text}\n${p.masks.map((f, m) => `  [MASK] ${m + 1}: ${f.map((x) => `${x.token} ${(x.probability * 100).toFixed(1)}%`).join(', ')}`).join('\n')}`,
+      values.json ? JSON.stringify(p) : `${p.text}\n${p.masks.map((f, m) => `  ${mask} ${m + 1}: ${f.map((x) => `${x.token} ${(x.probability * 100).toFixed(1)}%`).join(', ')}`).join('\n')}`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { PretrainingStream } from '../data/pretraining-stream.js';
 import { MANIFEST, prepareShards, ShardedCorpus } from '../data/shards.js';
-import { BertTokenizer } from '../data/tokenizer.js';
+import { Tokenizer } from '../data/tokenizer.js';
 import { AutoModelForMaskedLM, AutoModelForPreTraining } from '../models/auto.js';
 import { configFromJSON, type PretrainedConfig } from '../models/pretrained-config.js';
 import { familyOf, registeredFamilies, type Family } from '../models/registry.js';
@@ -136,7 +136,7 @@ export async function pretrain(args: string[]): Promise<number> {
   const tokenizerDir = required(values.tokenizer, '--tokenizer');
   if (!isRankProcess()) refusePreviousRun(out, values.resume!, values.data !== undefined);
   if (nproc > 1 && !isRankProcess()) return launchLocal('pretrain', args, nproc);
-  const tokenizer = BertTokenizer.fromPretrained(tokenizerDir);
+  const tokenizer = Tokenizer.fromPretrained(tokenizerDir);
   const family = architectureFamily(values.arch!);
   const config = modelConfig(family, values.model!, tokenizer, seqLen);
   // Families without next sentence prediction pretrain as RoBERTa does: MLM only, packed.
@@ -171,7 +171,7 @@ export async function pretrain(args: string[]): Promise<number> {
 
 export interface TrainAndSaveOptions {
   model: PreTrainingModel | MaskedLanguageModel;
-  tokenizer: BertTokenizer;
+  tokenizer: Tokenizer;
   corpus?: string[];
   dataDir?: string;
   out: string;

@@ -1,19 +1,24 @@
-// plm-torch tokenizer train: a BERT WordPiece vocabulary from corpus files.
+// plm-torch tokenizer train: a BERT WordPiece or a RoBERTa byte-level BPE vocabulary from corpus files.
 import { trainTokenizer } from '../data/train-tokenizer.js';
 
 import { integer, parseCommand, required, UsageError } from './args.js';
 
-const HELP = `Usage: plm-torch tokenizer train --corpus FILES... --out DIR [--vocab-size N] [--min-frequency N] [--cased]
+const HELP = `Usage: plm-torch tokenizer train --corpus FILES... --out DIR [--type wordpiece|bpe] [--vocab-size N] [--min-frequency N] [--cased]
 
-Learns a WordPiece vocabulary (BERT's [PAD] [UNK] [CLS] [SEP] [MASK] first) from text or
-JSONL files (gzip'd too; globs allowed) and writes tokenizer.json, vocab.txt and
-tokenizer_config.json to DIR, loadable by transformers' AutoTokenizer.
+Learns a vocabulary from text or JSONL files (gzip'd too; globs allowed) and writes
+tokenizer.json, tokenizer_config.json (and vocab.txt for WordPiece) to DIR, loadable by
+transformers' AutoTokenizer. WordPiece (the default) is BERT's, with [PAD] [UNK] [CLS] [SEP]
+[MASK] first; bpe is RoBERTa's byte-level BPE (cased, every byte in the alphabet so no text
+is unknown), with <s> <pad> </s> <unk> <mask> first, for pretraining --arch roberta and the
+other families with that tokenizer.
+
+  --type T          wordpiece (default) or bpe
 
   --corpus FILE     a corpus file or glob; repeat for more
   --out DIR         where to write the tokenizer
-  --vocab-size N    vocabulary size (default 30522)
+  --vocab-size N    vocabulary size (default 30522 for wordpiece, 50265 for bpe)
   --min-frequency N pairs rarer than this are not merged (default 2)
-  --cased           keep case and accents (default: uncased, as bert-base-uncased)
+  --cased           wordpiece: keep case and accents (default: uncased, as bert-base-uncased)
 `;
 
 export async function tokenizer(args: string[]): Promise<number> {
@@ -31,14 +36,18 @@ export async function tokenizer(args: string[]): Promise<number> {
       'vocab-size': { type: 'string' },
       'min-frequency': { type: 'string' },
       cased: { type: 'boolean' },
+      type: { type: 'string', default: 'wordpiece' },
     },
     HELP,
   );
   if (!parsed) return 0;
   const { values } = parsed;
   const started = Date.now();
+  const type = values.type;
+  if (type !== 'wordpiece' && type !== 'bpe') throw new UsageError(`--type must be wordpiece or bpe, got '${type}'`);
   const trained = await trainTokenizer(required(values.corpus, '--corpus'), {
-    vocabSize: integer(values['vocab-size'], '--vocab-size', 30522, 6),
+    type,
+    vocabSize: integer(values['vocab-size'], '--vocab-size', type === 'bpe' ? 50265 : 30522, type === 'bpe' ? 262 : 6),
     minFrequency: integer(values['min-frequency'], '--min-frequency', 2, 0),
     lowercase: !values.cased,
   });

@@ -3,7 +3,7 @@
 import { tensor } from '../torch/creation.js';
 import { describeValue } from '../torch/describe.js';
 import type { Tensor } from '../torch/tensor.js';
-import type { BertTokenizer } from './tokenizer.js';
+import type { Tokenizer } from './tokenizer.js';
 import { expectArray } from '../torch/arrays.js';
 
 export interface ClassificationRecord {
@@ -50,13 +50,13 @@ export function labelSet(records: readonly ClassificationRecord[]): (string | nu
 }
 
 export class ClassificationCollator {
-  readonly tokenizer: BertTokenizer;
+  readonly tokenizer: Tokenizer;
   readonly labels: (string | number)[];
   readonly maxLength: number;
   readonly padToMultipleOf: number;
   readonly #ids: Map<string | number, number>;
 
-  constructor(tokenizer: BertTokenizer, labels: readonly (string | number)[], options: { maxLength?: number; padToMultipleOf?: number } = {}) {
+  constructor(tokenizer: Tokenizer, labels: readonly (string | number)[], options: { maxLength?: number; padToMultipleOf?: number } = {}) {
     expectArray(labels, 'new ClassificationCollator(): labels');
     if (labels.length === 0 || labels.some((l) => typeof l !== 'string' && typeof l !== 'number')) throw new TypeError('new ClassificationCollator(): labels must be a non-empty array of strings or numbers');
     this.tokenizer = tokenizer;

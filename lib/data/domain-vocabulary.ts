@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type * as TokenizersModule from 'tokenizers';
 
 import { readLines, type CorpusOptions } from './corpus.js';
-import type { BertTokenizer } from './tokenizer.js';
+import type { Tokenizer } from './tokenizer.js';
 
 const tokenizers = createRequire(import.meta.url)('tokenizers') as typeof TokenizersModule;
 
@@ -22,7 +22,7 @@ export interface DomainTerm {
   saving: number;
 }
 
-export async function findDomainTerms(tokenizer: BertTokenizer, files: readonly string[], options: CorpusOptions & { top?: number; minFrequency?: number; minPieces?: number } = {}): Promise<DomainTerm[]> {
+export async function findDomainTerms(tokenizer: Tokenizer, files: readonly string[], options: CorpusOptions & { top?: number; minFrequency?: number; minPieces?: number } = {}): Promise<DomainTerm[]> {
   const top = options.top ?? 100;
   const minFrequency = options.minFrequency ?? 5;
   const minPieces = options.minPieces ?? 2;

@@ -1,5 +1,5 @@
 // The data pipeline: import { data } from 'plm-torch'.
-export { BertTokenizer, SPECIAL_TOKENS, type Encoding, type EncodeOptions, type BertTokenizerOptions } from './tokenizer.js';
+export { Tokenizer, AutoTokenizer, BertTokenizer, SPECIAL_TOKENS, type SpecialTokens, type Encoding, type EncodeOptions, type BertTokenizerOptions } from './tokenizer.js';
 export { trainTokenizer, type TrainTokenizerOptions, type TrainedTokenizer } from './train-tokenizer.js';
 export { trainWordPiece, type WordPieceTrainingOptions } from './wordpiece-trainer.js';
 export { readDocuments, readLines, resolveCorpusFiles, emptyStats, type CorpusOptions, type CorpusStats } from './corpus.js';

@@ -7,7 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, ren
 import { basename, dirname, join } from 'node:path';
 
 import { emptyStats, readDocuments, type CorpusOptions, type CorpusStats } from './corpus.js';
-import type { BertTokenizer } from './tokenizer.js';
+import type { Tokenizer } from './tokenizer.js';
 import { readJsonObject } from '../io/json-file.js';
 import { removeStaleTemporaries } from '../io/stale-temporaries.js';
 import { describeValue } from '../torch/describe.js';
@@ -105,7 +105,7 @@ class ShardWriter {
 }
 
 /** Tokenises a corpus into shards under `out`; returns the manifest it wrote. */
-export async function prepareShards(files: readonly string[], tokenizer: BertTokenizer, out: string, options: PrepareOptions = {}): Promise<Manifest> {
+export async function prepareShards(files: readonly string[], tokenizer: Tokenizer, out: string, options: PrepareOptions = {}): Promise<Manifest> {
   const started = Date.now();
   const shardTokens = options.shardTokens ?? 50_000_000;
   const batchSize = options.batchSize ?? 8192;

@@ -3,7 +3,8 @@
 // characters, merge the most frequent adjacent pair until the vocabulary is full or the best
 // pair is rarer than minFrequency. The tokenizers npm package encodes with the result; its
 // Node binding exposes no trainer settings (vocabulary size, minimum frequency, special
-// tokens), which is why this step lives here.
+// tokens), which is why this step lives here. With an empty prefix and the 256 byte symbols
+// as the alphabet, the same merges make a byte-level BPE (RoBERTa's tokenizer).
 import { describeValue } from '../torch/describe.js';
 import { expectArray } from '../torch/arrays.js';
 
@@ -14,6 +15,15 @@ export interface WordPieceTrainingOptions {
   /** Most distinct characters kept (the rarest dropped), as limit_alphabet. */
   limitAlphabet?: number;
   prefix?: string;
+  /** Symbols in the vocabulary whether or not the corpus has them (byte-level BPE's 256 bytes). */
+  initialAlphabet?: readonly string[];
+}
+
+export interface LearnedMerges {
+  /** The vocabulary, tokens in id order: special tokens, the alphabet, then one token per merge. */
+  tokens: string[];
+  /** The merges in the order they were learned, as BPE's merges list them. */
+  merges: [string, string][];
 }
 
 /** A max-heap of [count, pair key] entries, with stale entries skipped on pop. */
@@ -72,6 +82,11 @@ const KEY_SCALE = 2 ** 24;
 
 /** Vocabulary (tokens in id order) learned from word counts. */
 export function trainWordPiece(wordCounts: ReadonlyMap<string, number>, options: WordPieceTrainingOptions): string[] {
+  return learnMerges(wordCounts, options).tokens;
+}
+
+/** The vocabulary and the merges learned from word counts (see trainWordPiece). */
+export function learnMerges(wordCounts: ReadonlyMap<string, number>, options: WordPieceTrainingOptions): LearnedMerges {
   if (!(wordCounts instanceof Map)) throw new TypeError(`trainWordPiece(): wordCounts must be a Map of word → count, got ${describeValue(wordCounts)}`);
   if (options === null || typeof options !== 'object') throw new TypeError(`trainWordPiece(): options must be an object with vocabSize and specialTokens, got ${describeValue(options)}`);
   expectArray(options.specialTokens, 'trainWordPiece(): options.specialTokens');
@@ -102,7 +117,7 @@ export function trainWordPiece(wordCounts: ReadonlyMap<string, number>, options:
   if (options.limitAlphabet !== undefined && alphabet.length > options.limitAlphabet) {
     alphabet = alphabet.sort((a, b) => charCounts.get(b)! - charCounts.get(a)!).slice(0, options.limitAlphabet);
   }
-  const kept = new Set(alphabet);
+  const kept = new Set([...alphabet, ...(options.initialAlphabet ?? [])]);
   for (const c of [...kept].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!)) idOf(c);
 
   // Words as symbol ids: first character plain, the rest as continuation pieces.
@@ -128,6 +143,7 @@ export function trainWordPiece(wordCounts: ReadonlyMap<string, number>, options:
   words.forEach((symbols, w) => {
     for (let i = 0; i + 1 < symbols.length; i++) add(symbols[i]! * KEY_SCALE + symbols[i + 1]!, counts[w]!, w);
   });
+  const merges: [string, string][] = [];
   const heap = new PairHeap();
   for (const [key, count] of pairCounts) heap.push(count, key);
 
@@ -145,6 +161,7 @@ export function trainWordPiece(wordCounts: ReadonlyMap<string, number>, options:
     const b = key - a * KEY_SCALE;
     const merged = tokens[a]! + (tokens[b]!.startsWith(prefix) ? tokens[b]!.slice(prefix.length) : tokens[b]!);
     const m = idOf(merged);
+    merges.push([tokens[a]!, tokens[b]!]);
     const touched = new Set<number>();
     for (const w of where.get(key) ?? []) {
       const symbols = words[w]!;
@@ -171,5 +188,5 @@ export function trainWordPiece(wordCounts: ReadonlyMap<string, number>, options:
       if (n > 0) heap.push(n, k);
     }
   }
-  return tokens;
+  return { tokens, merges };
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PretrainingStream } from '../data/pretraining-stream.js';
 import { readRecords } from '../data/records.js';
 import { prepareShards, ShardedCorpus } from '../data/shards.js';
-import { BertTokenizer } from '../data/tokenizer.js';
+import { Tokenizer } from '../data/tokenizer.js';
 import { AutoModelForMaskedLM, AutoModelForPreTraining, AutoModelForSequenceClassification, folderTask } from '../models/auto.js';
 import { PretrainingBatches } from '../train/batches.js';
 import { encodeRecords, evaluationBatches } from '../train/classification-batches.js';
@@ -23,7 +23,7 @@ export function folderArchitecture(dir: string): string {
 }
 
 export async function evaluateModelFolder(dir: string, source: EvaluationSource): Promise<ClassificationMetrics | PretrainingMetrics> {
-  const tokenizer = BertTokenizer.fromPretrained(dir);
+  const tokenizer = Tokenizer.fromPretrained(dir);
   if ('data' in source) {
     const { task, architecture } = folderTask(dir);
     if (task !== 'sequenceClassification') {

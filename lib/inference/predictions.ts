@@ -1,7 +1,7 @@
 // What a trained model says about texts: a classifier's label with class probabilities, or a
 // masked language model's best fillers for each [MASK]. Used by `plm-torch predict` and by
 // ModelWorker, which runs them off the main thread.
-import type { BertTokenizer } from '../data/tokenizer.js';
+import type { Tokenizer } from '../data/tokenizer.js';
 import { PretrainedConfig } from '../models/pretrained-config.js';
 import type { MaskedLanguageModel, SequenceClassifier } from '../models/tasks.js';
 import { noGrad } from '../torch/autograd.js';
@@ -43,7 +43,7 @@ export interface MaskPrediction {
 
 export async function classify(
   model: SequenceClassifier,
-  tokenizer: BertTokenizer,
+  tokenizer: Tokenizer,
   texts: readonly string[],
   options: { textPair?: string | null; maxLength?: number; functionToApply?: ScoreFunction } = {},
 ): Promise<ClassPrediction[]> {
@@ -67,7 +67,7 @@ export async function classify(
   return results;
 }
 
-export async function fillMasks(model: MaskedLanguageModel, tokenizer: BertTokenizer, texts: readonly string[], options: { topK?: number } = {}): Promise<MaskPrediction[]> {
+export async function fillMasks(model: MaskedLanguageModel, tokenizer: Tokenizer, texts: readonly string[], options: { topK?: number } = {}): Promise<MaskPrediction[]> {
   model.eval();
   const k = options.topK ?? 5;
   if (!Number.isInteger(k) || k < 1 || k > tokenizer.vocabSize) throw new RangeError(`topK must be an integer from 1 to the vocabulary size (${tokenizer.vocabSize}), got ${describeValue(k)}`);
@@ -75,10 +75,10 @@ export async function fillMasks(model: MaskedLanguageModel, tokenizer: BertToken
   for (const text of texts) {
     const e = await tokenizer.encode(text, null, { maxLength: 512 });
     const positions = e.ids.flatMap((id, i) => (id === tokenizer.maskId ? [i] : []));
-    const wanted = text.split('[MASK]').length - 1;
+    const wanted = text.split(tokenizer.maskToken).length - 1;
     const quoted = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-    if (positions.length === 0 && wanted === 0) throw new Error(`"${quoted}" has no [MASK] to fill`);
-    if (positions.length < wanted) throw new Error(`"${quoted}" is longer than the model's 512 tokens: ${wanted - positions.length} of its ${wanted} [MASK]s fall past the end`);
+    if (positions.length === 0 && wanted === 0) throw new Error(`"${quoted}" has no ${tokenizer.maskToken} to fill`);
+    if (positions.length < wanted) throw new Error(`"${quoted}" is longer than the model's 512 tokens: ${wanted - positions.length} of its ${wanted} ${tokenizer.maskToken}s fall past the end`);
     const masks = noGrad(() =>
       tidy(() => {
         const logits = model.forward({ inputIds: tensor([e.ids], { dtype: 'int64' }) }).logits.select(0, 0);

@@ -2,7 +2,7 @@
 // seed, with a position that can be saved and restored.
 import type { ClassificationRecord } from '../data/classification-collator.js';
 import { Random } from '../data/random.js';
-import type { BertTokenizer, Encoding } from '../data/tokenizer.js';
+import type { Tokenizer, Encoding } from '../data/tokenizer.js';
 import { tensor } from '../torch/creation.js';
 import { describeValue } from '../torch/describe.js';
 import type { Tensor } from '../torch/tensor.js';
@@ -23,7 +23,7 @@ export interface EncodedRecords {
 }
 
 /** Tokenises records (text and optional textPair) and maps their labels to ids. */
-export async function encodeRecords(tokenizer: BertTokenizer, records: readonly ClassificationRecord[], labelIds: ReadonlyMap<string | number, number>, maxLength: number): Promise<EncodedRecords> {
+export async function encodeRecords(tokenizer: Tokenizer, records: readonly ClassificationRecord[], labelIds: ReadonlyMap<string | number, number>, maxLength: number): Promise<EncodedRecords> {
   expectArray(records, 'encodeRecords(): records');
   if (!(labelIds instanceof Map)) throw new TypeError(`encodeRecords(): labelIds must be a Map of label → id, got ${describeValue(labelIds)}`);
   const labels = records.map((r, i) => {

@@ -2,7 +2,7 @@
 // requests, one at a time, in the order they came.
 import { parentPort, workerData } from 'node:worker_threads';
 
-import { BertTokenizer } from '../data/tokenizer.js';
+import { Tokenizer } from '../data/tokenizer.js';
 import { evaluateModelFolder, folderArchitecture, type EvaluationSource } from '../inference/evaluate-folder.js';
 import { classify, fillMasks, type ScoreFunction } from '../inference/predictions.js';
 import { AutoModelForMaskedLM, AutoModelForSequenceClassification, folderTask } from '../models/auto.js';
@@ -21,7 +21,7 @@ if (threads !== undefined) setNumThreads(threads);
 
 try {
   const architecture = folderArchitecture(dir);
-  const tokenizer = BertTokenizer.fromPretrained(dir);
+  const tokenizer = Tokenizer.fromPretrained(dir);
   const { task } = folderTask(dir);
   const isClassifier = task === 'sequenceClassification';
   const model: { classifier: SequenceClassifier } | { maskedLM: MaskedLanguageModel } = isClassifier

@@ -100,3 +100,42 @@ t.test('corpora: text and JSONL, gzip, globs, and counted skips', async (t) => {
   await t.rejects(trainTokenizer([join(dir, '*.nothing')]), /no files match/);
   await t.rejects(trainTokenizer([]), /no corpus files given/);
 });
+
+t.test('byte-level BPE (--type bpe): RoBERTa\'s specials, every byte known, lossless, the tokenizers library\'s vocabulary, and transformers\' ids', { skip: missingPython('tokenizers', 'transformers') }, async (t) => {
+  const path = join(dir, 'corpus-bpe.txt');
+  writeFileSync(path, corpus(2000, 9));
+  const { tokenizer } = await trainTokenizer([path], { type: 'bpe', vocabSize: 400, minFrequency: 2 });
+  t.equal(tokenizer.vocabSize, 400);
+  t.same(tokenizer.vocabulary().slice(0, 5), ['<s>', '<pad>', '</s>', '<unk>', '<mask>']);
+  t.same([tokenizer.clsId, tokenizer.sepId, tokenizer.padId, tokenizer.maskId], [0, 2, 1, 4]);
+  const texts = ['Pretraining language models adapts to the domain.', 'Ünseen bytes: ∑ 🚀 and 预训练模型', '  two  spaces'];
+  for (const text of texts) {
+    const e = await tokenizer.encode(text);
+    t.notOk(e.ids.includes(3), `no unknown token in ${JSON.stringify(text)}`);
+    t.equal(await tokenizer.decode(e.ids), text, `decodes back to ${JSON.stringify(text)}`);
+  }
+  const pair = await tokenizer.encode('first part', 'second part');
+  t.same([pair.tokens[0], pair.ids.filter((id) => id === 2).length], ['<s>', 3], '<s> A </s></s> B </s>');
+  const out = join(dir, 'bpe-tokenizer');
+  tokenizer.save(out);
+  const theirs = runPython<{ ids: number[][]; runs: string[][]; cls: string; mask: string }>(
+    `from transformers import AutoTokenizer
+from tokenizers import ByteLevelBPETokenizer
+tok = AutoTokenizer.from_pretrained(inp['dir'])
+ids = [tok(x)['input_ids'] for x in inp['texts']] + [tok('first part', 'second part')['input_ids']]
+runs = []
+for _ in range(4):
+    b = ByteLevelBPETokenizer(add_prefix_space=False)
+    b.train([inp['path']], vocab_size=400, min_frequency=2, special_tokens=['<s>', '<pad>', '</s>', '<unk>', '<mask>'], show_progress=False)
+    v = b.get_vocab(); runs.append(sorted(v, key=lambda k: v[k]))
+out({'ids': ids, 'runs': runs, 'cls': tok.cls_token, 'mask': tok.mask_token})`,
+    { dir: out, texts, path },
+  );
+  const ours = await Promise.all(texts.map(async (x) => (await tokenizer.encode(x)).ids));
+  t.same(theirs.ids, [...ours, pair.ids], 'transformers gives the same ids from the saved folder');
+  t.same([theirs.cls, theirs.mask], ['<s>', '<mask>']);
+  const union = new Set(theirs.runs.flat());
+  const vocab = tokenizer.vocabulary();
+  const shared = vocab.filter((x) => union.has(x)).length / vocab.length;
+  t.ok(shared >= 0.97, `${(shared * 100).toFixed(1)}% of our tokens appear in one of the library's four runs`);
+});
