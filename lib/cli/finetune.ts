@@ -19,7 +19,7 @@ import { trainInTerminal } from './progress.js';
 const HELP = `Usage: plm-torch finetune --from DIR --train FILE.jsonl --eval FILE.jsonl --out DIR [options]
 
 Fine-tunes a sequence classifier from a model folder (pretrained, adapted, or any Hugging
-Face BERT). JSONL lines: {"text": ..., "text_pair"?: ..., "label": ...}, labels strings or
+Face encoder of a family plm-torch knows). JSONL lines: {"text": ..., "text_pair"?: ..., "label": ...}, labels strings or
 integers. Evaluates on --eval every epoch (or --eval-every steps), stops early when accuracy
 stops improving, and leaves the best model in OUT with eval.json. Ctrl-C stops at the next
 step: OUT then holds the best model so far, eval.json says where it stopped, and the same
