@@ -219,3 +219,29 @@ t.test('the family: Auto classes, no pretraining head, bare encoder from a head 
   multi.forward({ inputIds: i64(IDS), labels: torch.tensor([[1, 0], [1, 1]], { dtype: 'float32' }) });
   t.equal(multi.config.fields.problem_type, 'multi_label_classification', 'float labels: multi-label');
 });
+
+t.test('a training step with the default dropouts reaches every parameter of every head', async (t) => {
+  torch.manualSeed(13);
+  const config = new distilbert.DistilBertConfig({ ...SMALL, num_labels: 2 });
+  const inputs = { inputIds: i64(IDS), attentionMask: i64(MASK) };
+  const heads: [models.PreTrainedModel, () => torch.Tensor][] = [];
+  const mlm = new distilbert.DistilBertForMaskedLM(config);
+  heads.push([mlm, () => mlm.forward({ ...inputs, labels: i64(IDS.map((row) => row.map((id, c) => (c % 2 ? id : -100)))) }).loss]);
+  const seq = new distilbert.DistilBertForSequenceClassification(config);
+  heads.push([seq, () => seq.forward({ ...inputs, labels: i64([[0], [1]]).view(-1) }).loss]);
+  const tok = new distilbert.DistilBertForTokenClassification(config);
+  heads.push([tok, () => tok.forward({ ...inputs, labels: i64(IDS.map((row) => row.map((id) => id % 2))) }).loss]);
+  const qa = new distilbert.DistilBertForQuestionAnswering(config);
+  heads.push([qa, () => qa.forward({ ...inputs, startPositions: i64([[1], [2]]).view(-1), endPositions: i64([[3], [3]]).view(-1) }).loss]);
+  for (const [model, loss] of heads) {
+    model.train();
+    const value = loss();
+    value.backward();
+    const without = model.namedParameters().filter(([, p]) => !p.grad).map(([n]) => n);
+    t.ok(Number.isFinite(value.item() as number), `${model.modelClass.architecture}: a finite loss`);
+    t.same(without, [], `${model.modelClass.architecture}: every parameter has a gradient`);
+  }
+  const a = mlm.forward(inputs).logits;
+  const b = mlm.forward(inputs).logits;
+  t.ok(maxAbsDiff(a.toArray() as Nested, b.toArray() as Nested) > 0, 'dropout is on in training');
+});
