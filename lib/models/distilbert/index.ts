@@ -1,0 +1,10 @@
+export { DistilBertConfig, PRESETS, LAYER_NORM_EPS, type DistilBertConfigFields } from './config.js';
+export { DistilBertEmbeddings } from './embeddings.js';
+export { sinusoidalPositionTable } from './sinusoidal.js';
+export { DistilBertSelfAttention } from './attention.js';
+export { DistilBertFFN } from './ffn.js';
+export { DistilBertTransformerBlock, DistilBertTransformer } from './transformer.js';
+export { DistilBertPreTrainedModel } from './pretrained.js';
+export { DistilBertModel } from './model.js';
+export { DistilBertForMaskedLM } from './for-masked-lm.js';
+export { DistilBertForSequenceClassification, DistilBertForTokenClassification, DistilBertForQuestionAnswering } from './for-tasks.js';
