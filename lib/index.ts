@@ -6,6 +6,7 @@ export * as optim from './optim/index.js';
 export * as io from './io/index.js';
 export * as models from './models/index.js';
 export * as bert from './models/bert/index.js';
+export * as distilbert from './models/distilbert/index.js';
 export {
   AutoConfig,
   AutoModel,
