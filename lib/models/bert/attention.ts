@@ -1,6 +1,6 @@
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
-import { dropout, scaledDotProductAttention } from '../../torch/functional.js';
+import { attend } from '../attention.js';
 import type { Tensor } from '../../torch/tensor.js';
 import { expectBertConfig, type BertConfig } from './config.js';
 import { BertOutput } from './output.js';
@@ -38,25 +38,10 @@ export class BertSelfAttention extends Module {
 
   /** attentionMask: additive, broadcastable to (batch, heads, query, key), or null. */
   forward(hidden: Tensor, attentionMask: Tensor | null, outputAttentions = false): { context: Tensor; probs: Tensor | null } {
-    const [batch, length] = hidden.shape as [number, number];
     const q = this.#heads(this.query.forward(hidden));
     const k = this.#heads(this.key.forward(hidden));
     const v = this.#heads(this.value.forward(hidden));
-    const p = this.training ? this.dropoutP : 0;
-    let context: Tensor;
-    let probs: Tensor | null = null;
-    // With dropout on CPU, SDPA takes its math path with ATen's serial bernoulli_; the explicit
-    // path below is the same arithmetic with the parallel dropout mask.
-    const sdpa = this.implementation === 'sdpa' && !outputAttentions && !(p > 0 && hidden.device === 'cpu');
-    if (sdpa) {
-      context = scaledDotProductAttention(q, k, v, { attnMask: attentionMask, dropoutP: p, scale: this.headDim ** -0.5 });
-    } else {
-      let scores = q.matmul(k.transpose(2, 3)).mul(this.headDim ** -0.5);
-      if (attentionMask) scores = scores.add(attentionMask);
-      probs = scores.softmax(-1);
-      context = dropout(probs, p, this.training).matmul(v);
-    }
-    return { context: context.transpose(1, 2).contiguous().view(batch, length, -1), probs: outputAttentions ? probs : null };
+    return attend(q, k, v, attentionMask, { dropoutP: this.dropoutP, training: this.training, implementation: this.implementation, outputAttentions });
   }
 }
 

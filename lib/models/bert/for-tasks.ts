@@ -4,7 +4,8 @@ import { Dropout } from '../../nn/activations.js';
 import type { Embedding } from '../../nn/embedding.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
-import { binaryCrossEntropyWithLogits, crossEntropy, mseLoss } from '../../torch/functional.js';
+import { crossEntropy } from '../../torch/functional.js';
+import { problemTypeFor, sequenceClassificationLoss, spanLoss } from '../task-losses.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type { BertConfig, ProblemType } from './config.js';
 import { BertModel, type BertInputs, type BertModelOutput, type WithLoss } from './model.js';
@@ -80,9 +81,7 @@ export class BertForSequenceClassification extends BertTaskModel {
 
   /** As transformers decides it when problem_type is unset. */
   problemType(labels: Tensor): ProblemType {
-    if (this.config.fields.problem_type) return this.config.fields.problem_type;
-    if (this.config.numLabels === 1) return 'regression';
-    return labels.dtype === 'int64' || labels.dtype === 'int32' ? 'single_label_classification' : 'multi_label_classification';
+    return problemTypeFor(this.config, labels);
   }
 
   forward(inputs: BertInputs & { labels: Tensor }): WithLoss<TaskOutput>;
@@ -90,25 +89,7 @@ export class BertForSequenceClassification extends BertTaskModel {
   forward(inputs: BertInputs & { labels?: Tensor | null }): TaskOutput {
     const out = this.bert.forward(inputs);
     const logits = this.classifier.forward(this.dropout.forward(out.poolerOutput!));
-    let loss: Tensor | null = null;
-    const labels = inputs.labels;
-    if (labels) {
-      const n = this.config.numLabels;
-      const problemType = this.problemType(labels);
-      // Remembered, as transformers does, so a saved model (and its predictions) keep it.
-      (this.config.fields as { problem_type: ProblemType | null }).problem_type = problemType;
-      switch (problemType) {
-        case 'regression':
-          loss = n === 1 ? mseLoss(logits.squeeze(), labels.squeeze().to({ dtype: logits.dtype })) : mseLoss(logits, labels.to({ dtype: logits.dtype }));
-          break;
-        case 'single_label_classification':
-          loss = crossEntropy(logits.view(-1, n), labels.view(-1));
-          break;
-        case 'multi_label_classification':
-          loss = binaryCrossEntropyWithLogits(logits, labels.to({ dtype: logits.dtype }));
-          break;
-      }
-    }
+    const loss = inputs.labels ? sequenceClassificationLoss(this.config, logits, inputs.labels) : null;
     return { loss, logits, ...extras(out) };
   }
 }
@@ -161,14 +142,7 @@ export class BertForQuestionAnswering extends BertTaskModel {
     const [start, end] = this.qaOutputs.forward(out.lastHiddenState).split(1, -1) as [Tensor, Tensor];
     const startLogits = start.squeeze(-1).contiguous();
     const endLogits = end.squeeze(-1).contiguous();
-    let loss: Tensor | null = null;
-    if (inputs.startPositions && inputs.endPositions) {
-      // Positions outside the sequence are clamped to its length and ignored, as transformers does.
-      const ignored = startLogits.shape[1]!;
-      const s = inputs.startPositions.view(-1).clamp(0, ignored);
-      const e = inputs.endPositions.view(-1).clamp(0, ignored);
-      loss = crossEntropy(startLogits, s, { ignoreIndex: ignored }).add(crossEntropy(endLogits, e, { ignoreIndex: ignored })).div(2);
-    }
+    const loss = inputs.startPositions && inputs.endPositions ? spanLoss(startLogits, endLogits, inputs.startPositions, inputs.endPositions) : null;
     return { loss, startLogits, endLogits, ...extras(out) };
   }
 }

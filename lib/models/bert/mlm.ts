@@ -1,37 +1,12 @@
-// Shared by the models with an MLM head: the head runs on the masked positions only when
-// labels are given (NVIDIA's recipe), which gives the same loss for a fraction of the work.
+// What BERT's models with an MLM head share: the tied decoder, its bias and resizing.
 import type { Embedding } from '../../nn/embedding.js';
 import { zeros_ } from '../../nn/init.js';
 import { Parameter } from '../../nn/parameter.js';
-import { crossEntropy } from '../../torch/functional.js';
-import type { Tensor } from '../../torch/tensor.js';
 import type { BertLMPredictionHead } from './heads.js';
 import type { BertModel } from './model.js';
 import { BertPreTrainedModel } from './pretrained.js';
 
-export interface MlmResult {
-  /**
-   * Vocabulary logits. Without labels (or with maskedPositionsOnly: false): (batch, length,
-   * vocab). With labels: (masked tokens, vocab), one row per position whose label is not
-   * -100, in row-major order of the batch.
-   */
-  logits: Tensor;
-  loss: Tensor | null;
-}
-
-export function mlmHead(head: BertLMPredictionHead, sequence: Tensor, labels: Tensor | null | undefined, maskedPositionsOnly: boolean, vocabSize: number): MlmResult {
-  if (!labels) return { logits: head.forward(sequence), loss: null };
-  if (labels.shape.length !== 2 || labels.shape[0] !== sequence.shape[0] || labels.shape[1] !== sequence.shape[1]) {
-    throw new RangeError(`labels have shape [${labels.shape.join(', ')}], the input [${sequence.shape.slice(0, 2).join(', ')}]`);
-  }
-  if (maskedPositionsOnly) {
-    const masked = labels.ne(-100);
-    const logits = head.forward(sequence.index([masked]));
-    return { logits, loss: crossEntropy(logits, labels.index([masked])) };
-  }
-  const logits = head.forward(sequence);
-  return { logits, loss: crossEntropy(logits.view(-1, vocabSize), labels.view(-1)) };
-}
+export { mlmHead, type MlmResult } from '../masked-lm.js';
 
 /**
  * A BERT with an MLM head (BertForPreTraining, BertForMaskedLM): the encoder under 'bert.',

@@ -1,5 +1,7 @@
 import type { Embedding } from '../../nn/embedding.js';
+import type { DType } from '../../torch/dtype.js';
 import type { Tensor } from '../../torch/tensor.js';
+import { additiveAttentionMask } from '../attention.js';
 import type { BertConfig } from './config.js';
 import { BertEmbeddings } from './embeddings.js';
 import { BertEncoder, BertPooler } from './layer.js';
@@ -30,12 +32,6 @@ export interface BertModelOutput {
  */
 export type WithLoss<O extends { loss: Tensor | null }> = O & { loss: Tensor };
 
-const DTYPE_MIN: Record<string, number> = {
-  float32: -3.4028234663852886e38,
-  float64: -1.7976931348623157e308,
-  bfloat16: -3.3895313892515355e38,
-  float16: -65504,
-};
 
 function sameShape(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
@@ -93,7 +89,7 @@ export class BertModel extends BertPreTrainedModel {
 
   /** (batch, length) of 1/0 → additive (batch, 1, 1, length): 0 to attend, the dtype's minimum to mask. */
   extendedAttentionMask(attentionMask: Tensor, dtype: string): Tensor {
-    return attentionMask.view(attentionMask.shape[0]!, 1, 1, -1).to({ dtype: dtype as 'float32' }).neg().add(1).mul(DTYPE_MIN[dtype] ?? DTYPE_MIN.float32!);
+    return additiveAttentionMask(attentionMask, dtype as DType);
   }
 
   forward(inputs: BertInputs): BertModelOutput {

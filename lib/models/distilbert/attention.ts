@@ -1,7 +1,7 @@
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import type { Tensor } from '../../torch/tensor.js';
-import { attend } from './attention-kernel.js';
+import { attend } from '../attention.js';
 import { expectDistilBertConfig, type DistilBertConfig } from './config.js';
 
 /** Multi-head self-attention with its output projection (q_lin, k_lin, v_lin, out_lin). */

@@ -3,8 +3,7 @@ import { Linear } from '../../nn/linear.js';
 import { Parameter } from '../../nn/parameter.js';
 import type { Tensor } from '../../torch/tensor.js';
 import { activation } from '../bert/activation.js';
-import type { BertLMPredictionHead } from '../bert/heads.js';
-import { mlmHead } from '../bert/mlm.js';
+import { mlmHead } from '../masked-lm.js';
 import type { MaskedLanguageModel, MaskedLMInputs, MaskedLMOutput, WithLoss } from '../tasks.js';
 import { LAYER_NORM_EPS, type DistilBertConfig } from './config.js';
 import type { DistilBertEmbeddings } from './embeddings.js';
@@ -80,9 +79,7 @@ export class DistilBertForMaskedLM extends DistilBertPreTrainedModel implements 
   forward(inputs: MaskedLMInputs): MaskedLMOutput;
   forward(inputs: MaskedLMInputs): MaskedLMOutput {
     const out = this.distilbert.forward(inputs);
-    // mlmHead only calls head.forward; its parameter is typed as BERT's head class (see the
-    // family's report: a structural { forward } type there would make this cast unneeded).
-    const head = { forward: (hidden: Tensor) => this.predict(hidden) } as unknown as BertLMPredictionHead;
+    const head = { forward: (hidden: Tensor) => this.predict(hidden) };
     const mlm = mlmHead(head, out.lastHiddenState, inputs.labels, inputs.maskedPositionsOnly ?? true, this.config.fields.vocab_size);
     return {
       loss: mlm.loss,

@@ -19,7 +19,7 @@ import type { DistilBertConfig } from './config.js';
 import type { DistilBertEmbeddings } from './embeddings.js';
 import { DistilBertModel } from './model.js';
 import { DistilBertPreTrainedModel } from './pretrained.js';
-import { sequenceClassificationLoss, spanLoss } from './task-losses.js';
+import { sequenceClassificationLoss, spanLoss } from '../task-losses.js';
 
 function extras(out: BaseModelOutput): EncoderExtras {
   return { ...(out.hiddenStates ? { hiddenStates: out.hiddenStates } : {}), ...(out.attentions ? { attentions: out.attentions } : {}) };

@@ -1,6 +1,6 @@
 import type { Tensor } from '../../torch/tensor.js';
 import type { BaseModelOutput, EncoderInputs, EncoderModel } from '../tasks.js';
-import { additiveAttentionMask } from './attention-kernel.js';
+import { additiveAttentionMask } from '../attention.js';
 import type { DistilBertConfig } from './config.js';
 import { DistilBertEmbeddings } from './embeddings.js';
 import { DistilBertPreTrainedModel } from './pretrained.js';

@@ -1,10 +1,8 @@
 // The attention arithmetic every encoder shares, independent of its projections' names:
 // libtorch's fused kernel, or transformers' eager formula when the probabilities are wanted.
-// BERT has the same code inside BertSelfAttention.forward and BertModel.extendedAttentionMask;
-// both belong in lib/models/ (see the family's report) so that this file can go.
-import { dropout, scaledDotProductAttention } from '../../torch/functional.js';
-import type { DType } from '../../torch/dtype.js';
-import type { Tensor } from '../../torch/tensor.js';
+import { dropout, scaledDotProductAttention } from '../torch/functional.js';
+import type { DType } from '../torch/dtype.js';
+import type { Tensor } from '../torch/tensor.js';
 
 const DTYPE_MIN: Partial<Record<DType, number>> = {
   float32: -3.4028234663852886e38,
@@ -35,9 +33,9 @@ export interface AttendOptions {
  * softmax(q kᵀ / √d + mask) v over (batch, heads, length, headDim) inputs; the context comes
  * back as (batch, length, heads · headDim), and the probabilities when outputAttentions.
  */
-export function attend(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, options: AttendOptions): { context: Tensor; probs: Tensor | null } {
+export function attend(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, options: AttendOptions & { scale?: number }): { context: Tensor; probs: Tensor | null } {
   const [batch, , length, headDim] = q.shape as [number, number, number, number];
-  const scale = headDim ** -0.5;
+  const scale = options.scale ?? headDim ** -0.5;
   const p = options.training ? options.dropoutP : 0;
   // With dropout on CPU, SDPA takes its math path with ATen's serial bernoulli_; the explicit
   // path is the same arithmetic with the parallel dropout mask.

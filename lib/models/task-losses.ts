@@ -1,9 +1,8 @@
 // The fine-tuning losses as transformers' heads compute them, from the logits and the config
-// alone. BERT's heads have the same arithmetic inline in their forward methods; these belong
-// in lib/models/ for every family (see the family's report) so that this file can go.
-import { binaryCrossEntropyWithLogits, crossEntropy, mseLoss } from '../../torch/functional.js';
-import type { Tensor } from '../../torch/tensor.js';
-import type { PretrainedConfig, ProblemType } from '../pretrained-config.js';
+// alone, shared by every family's heads.
+import { binaryCrossEntropyWithLogits, crossEntropy, mseLoss } from '../torch/functional.js';
+import type { Tensor } from '../torch/tensor.js';
+import type { PretrainedConfig, ProblemType } from './pretrained-config.js';
 
 /** The problem type as transformers decides it when config.problem_type is unset. */
 export function problemTypeFor(config: PretrainedConfig, labels: Tensor): ProblemType {
