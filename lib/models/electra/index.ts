@@ -9,3 +9,9 @@ export { ElectraForMaskedLM } from './for-masked-lm.js';
 export { ElectraForSequenceClassification, ElectraForTokenClassification, ElectraForQuestionAnswering } from './for-tasks.js';
 export { sequenceClassificationLoss, problemTypeFor } from './sequence-classification-loss.js';
 export { spanLoss } from './span-loss.js';
+export {
+  replacedTokenDetectionLoss,
+  type ReplacedTokenDetectionInputs,
+  type ReplacedTokenDetectionOptions,
+  type ReplacedTokenDetectionOutput,
+} from './replaced-token-detection.js';
