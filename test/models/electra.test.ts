@@ -161,3 +161,36 @@ t.test('the Auto classes know the family; a discriminator folder loads as any he
   const diff = discriminator.electra.forward({ inputIds: ids }).lastHiddenState.sub(base.forward({ inputIds: ids }).lastHiddenState).abs().max().item();
   t.equal(diff, 0, 'the same encoder');
 });
+
+t.test('an untied generator (tie_word_embeddings: false) loads and saves as transformers', { skip }, async (t) => {
+  const dir = join(root, 'untied');
+  const theirs = runPython<{ logits: number[][][] }>(
+    `
+import torch, transformers
+torch.manual_seed(0)
+m = transformers.ElectraForMaskedLM(transformers.ElectraConfig(**inp['config'], tie_word_embeddings=False)).eval()
+with torch.no_grad(): m.generator_lm_head.weight.normal_(0, 0.5)
+m.save_pretrained(inp['dir'])
+out({'logits': m(input_ids=torch.tensor(inp['ids'])).logits.tolist()})
+`,
+    { config: TINY, ids: IDS, dir },
+  );
+  const model = await electra.ElectraForMaskedLM.fromPretrained(dir);
+  t.same(model.loadReport, { missingKeys: [], unexpectedKeys: [], renamed: {} });
+  t.not(model.generatorLmHead.weight, model.wordEmbeddings.weight, 'its own projection');
+  model.eval();
+  const logits = model.forward({ inputIds: torch.tensor(IDS, { dtype: 'int64' }) }).logits;
+  const diff = maxAbsDiff(logits.toArray() as number[][][], theirs.logits);
+  t.ok(diff < 1e-5, `logits: max difference ${diff.toExponential(2)}`);
+  await model.savePretrained(join(root, 'untied-again'));
+  const back = runPython<{ missing: string[]; unexpected: string[]; logits: number[][][] }>(
+    `
+import torch, transformers
+m, info = transformers.ElectraForMaskedLM.from_pretrained(inp['dir'], output_loading_info=True)
+out({'missing': sorted(info['missing_keys']), 'unexpected': sorted(info['unexpected_keys']), 'logits': m.eval()(input_ids=torch.tensor(inp['ids'])).logits.tolist()})
+`,
+    { dir: join(root, 'untied-again'), ids: IDS },
+  );
+  t.same([back.missing, back.unexpected], [[], []], 'transformers loads every key');
+  t.ok(maxAbsDiff(back.logits, theirs.logits) < 1e-5, 'and gives the same logits');
+});
