@@ -1,0 +1,71 @@
+import { Linear } from '../../nn/linear.js';
+import { Parameter } from '../../nn/parameter.js';
+import type { Tensor } from '../../torch/tensor.js';
+import type { BertLMPredictionHead } from '../bert/heads.js';
+import { mlmHead } from '../bert/mlm.js';
+import type { MaskedLMInputs, MaskedLMOutput, WithLoss } from '../tasks.js';
+import type { ElectraConfig } from './config.js';
+import { ElectraGeneratorPredictions } from './heads.js';
+import { ElectraHeadModel, encoderExtras } from './head-model.js';
+
+/**
+ * The generator: ELECTRA's masked language model. generator_predictions brings the hidden
+ * states to embedding_size, and generator_lm_head projects them onto the vocabulary with the
+ * word embeddings' weight (unless tie_word_embeddings is false) and a bias of its own.
+ */
+export class ElectraForMaskedLM extends ElectraHeadModel {
+  static readonly architecture: string = 'ElectraForMaskedLM';
+  readonly generatorPredictions: ElectraGeneratorPredictions;
+  readonly generatorLmHead: Linear;
+
+  constructor(config: ElectraConfig) {
+    super(config);
+    const c = config.fields;
+    this.generatorPredictions = this.registerModule('generator_predictions', new ElectraGeneratorPredictions(config));
+    this.generatorLmHead = this.registerModule('generator_lm_head', new Linear(c.embedding_size, c.vocab_size));
+    this.retie();
+    this.initWeights();
+  }
+
+  get tiedToEmbeddings(): boolean {
+    return this.config.fields.tie_word_embeddings;
+  }
+
+  override get tiedWeights(): Record<string, string> {
+    return this.tiedToEmbeddings ? { 'generator_lm_head.weight': 'electra.embeddings.word_embeddings.weight' } : {};
+  }
+
+  protected override retie(): void {
+    if (this.tiedToEmbeddings) this.generatorLmHead.registerParameter('weight', this.wordEmbeddings.weight);
+  }
+
+  protected override resizeHeads(_old: number, n: number, meanResizing: boolean): void {
+    const head = this.generatorLmHead;
+    if (!this.tiedToEmbeddings) {
+      // An untied projection is an output embedding of its own: resized as the input one, its
+      // new bias entries at the old ones' mean under mean resizing, as transformers does.
+      const weight = this.resizedRows(head.weight, n, meanResizing);
+      head.registerParameter('weight', new Parameter(weight));
+      weight.dispose();
+    }
+    // Tied, transformers pads the bias with zeros.
+    head.registerParameter('bias', ElectraHeadModel.resizedBias(head.bias!, n, meanResizing && !this.tiedToEmbeddings));
+    (head as { outFeatures: number }).outFeatures = n;
+  }
+
+  /** (batch, length, hidden) → vocabulary logits. */
+  generatorLogits(hidden: Tensor): Tensor {
+    return this.generatorLmHead.forward(this.generatorPredictions.forward(hidden));
+  }
+
+  forward(inputs: MaskedLMInputs & { labels: Tensor }): WithLoss<MaskedLMOutput>;
+  forward(inputs: MaskedLMInputs): MaskedLMOutput;
+  forward(inputs: MaskedLMInputs): MaskedLMOutput {
+    const out = this.electra.forward(inputs);
+    // BERT's masked-positions logic calls only the head's forward; its parameter is typed as
+    // BERT's head class, which ELECTRA's generator head is not (see the family's notes).
+    const head = { forward: (hidden: Tensor) => this.generatorLogits(hidden) } as unknown as BertLMPredictionHead;
+    const mlm = mlmHead(head, out.lastHiddenState, inputs.labels, inputs.maskedPositionsOnly ?? true, this.config.fields.vocab_size);
+    return { loss: mlm.loss, logits: mlm.logits, ...encoderExtras(out) };
+  }
+}
