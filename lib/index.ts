@@ -7,6 +7,7 @@ export * as io from './io/index.js';
 export * as models from './models/index.js';
 export * as bert from './models/bert/index.js';
 export * as distilbert from './models/distilbert/index.js';
+export * as electra from './models/electra/index.js';
 export {
   AutoConfig,
   AutoModel,

@@ -2,3 +2,4 @@
 // the one line here that loads its registration).
 import './bert/family.js';
 import './distilbert/family.js';
+import './electra/family.js';

@@ -6,7 +6,7 @@ import { arange, zeros } from '../../torch/creation.js';
 import type { Tensor } from '../../torch/tensor.js';
 import { expectBertConfig, type BertConfig } from './config.js';
 
-/** Word + token type + position embeddings, then LayerNorm and dropout. */
+/** Word + token type + position embeddings, then LayerNorm and dropout, at the config's embedding width (hidden_size, or ELECTRA's embedding_size). */
 export class BertEmbeddings extends Module {
   readonly wordEmbeddings: Embedding;
   readonly positionEmbeddings: Embedding;
@@ -20,10 +20,11 @@ export class BertEmbeddings extends Module {
     super();
     expectBertConfig(config, 'new BertEmbeddings()');
     const c = config.fields;
-    this.wordEmbeddings = this.registerModule('word_embeddings', new Embedding(c.vocab_size, c.hidden_size, { paddingIdx: c.pad_token_id }));
-    this.positionEmbeddings = this.registerModule('position_embeddings', new Embedding(c.max_position_embeddings, c.hidden_size));
-    this.tokenTypeEmbeddings = this.registerModule('token_type_embeddings', new Embedding(c.type_vocab_size, c.hidden_size));
-    this.layerNorm = this.registerModule('LayerNorm', new LayerNorm(c.hidden_size, { eps: c.layer_norm_eps }));
+    const width = config.embeddingSize;
+    this.wordEmbeddings = this.registerModule('word_embeddings', new Embedding(c.vocab_size, width, { paddingIdx: c.pad_token_id }));
+    this.positionEmbeddings = this.registerModule('position_embeddings', new Embedding(c.max_position_embeddings, width));
+    this.tokenTypeEmbeddings = this.registerModule('token_type_embeddings', new Embedding(c.type_vocab_size, width));
+    this.layerNorm = this.registerModule('LayerNorm', new LayerNorm(width, { eps: c.layer_norm_eps }));
     this.dropout = this.registerModule('dropout', new Dropout(c.hidden_dropout_prob));
     this.positionIds = this.registerBuffer('position_ids', arange(c.max_position_embeddings).view(1, -1), { persistent: false });
     this.tokenTypeIds = this.registerBuffer('token_type_ids', zeros([1, c.max_position_embeddings], { dtype: 'int64' }), { persistent: false });

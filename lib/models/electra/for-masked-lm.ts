@@ -1,8 +1,7 @@
 import { Linear } from '../../nn/linear.js';
 import { Parameter } from '../../nn/parameter.js';
 import type { Tensor } from '../../torch/tensor.js';
-import type { BertLMPredictionHead } from '../bert/heads.js';
-import { mlmHead } from '../bert/mlm.js';
+import { mlmHead } from '../masked-lm.js';
 import type { MaskedLMInputs, MaskedLMOutput, WithLoss } from '../tasks.js';
 import type { ElectraConfig } from './config.js';
 import { ElectraGeneratorPredictions } from './heads.js';
@@ -62,9 +61,7 @@ export class ElectraForMaskedLM extends ElectraHeadModel {
   forward(inputs: MaskedLMInputs): MaskedLMOutput;
   forward(inputs: MaskedLMInputs): MaskedLMOutput {
     const out = this.electra.forward(inputs);
-    // BERT's masked-positions logic calls only the head's forward; its parameter is typed as
-    // BERT's head class, which ELECTRA's generator head is not (see the family's notes).
-    const head = { forward: (hidden: Tensor) => this.generatorLogits(hidden) } as unknown as BertLMPredictionHead;
+    const head = { forward: (hidden: Tensor) => this.generatorLogits(hidden) };
     const mlm = mlmHead(head, out.lastHiddenState, inputs.labels, inputs.maskedPositionsOnly ?? true, this.config.fields.vocab_size);
     return { loss: mlm.loss, logits: mlm.logits, ...encoderExtras(out) };
   }

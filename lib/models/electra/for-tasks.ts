@@ -8,8 +8,7 @@ import type { EncoderInputs, QuestionAnsweringOutput, TaskOutput, WithLoss } fro
 import type { ElectraConfig } from './config.js';
 import { ElectraClassificationHead } from './heads.js';
 import { ElectraHeadModel, encoderExtras } from './head-model.js';
-import { sequenceClassificationLoss } from './sequence-classification-loss.js';
-import { spanLoss } from './span-loss.js';
+import { sequenceClassificationLoss, spanLoss } from '../task-losses.js';
 
 export class ElectraForSequenceClassification extends ElectraHeadModel {
   static readonly architecture: string = 'ElectraForSequenceClassification';

@@ -7,8 +7,6 @@ export { ElectraDiscriminatorPredictions, ElectraGeneratorPredictions, ElectraCl
 export { ElectraForPreTraining, type ElectraPreTrainingInputs, type ElectraPreTrainingOutput } from './for-pretraining.js';
 export { ElectraForMaskedLM } from './for-masked-lm.js';
 export { ElectraForSequenceClassification, ElectraForTokenClassification, ElectraForQuestionAnswering } from './for-tasks.js';
-export { sequenceClassificationLoss, problemTypeFor } from './sequence-classification-loss.js';
-export { spanLoss } from './span-loss.js';
 export {
   replacedTokenDetectionLoss,
   type ReplacedTokenDetectionInputs,
