@@ -158,3 +158,20 @@ t.test('problem types as transformers decides them, remembered in the config', a
   t.ok(Math.abs((out.loss.item() as number) - expected) < 1e-6, 'MSE on the squeezed logits');
   t.equal(regression.config.fields.problem_type, 'regression');
 });
+
+t.test('a fresh model as `pretrain --arch roberta` builds it trains on masked positions only, with the full loss', async (t) => {
+  const { modelConfig } = await import('../../lib/cli/pretrain.js');
+  const config = modelConfig(models.familyOf('roberta'), 'tiny', { vocabSize: 40, padId: 0 }, 128);
+  t.ok(config instanceof roberta.RobertaConfig);
+  t.match(config.fields, { max_position_embeddings: 514, pad_token_id: 0, hidden_size: 128 });
+  torch.manualSeed(11);
+  const model = models.AutoModelForMaskedLM.fromConfig(config);
+  model.eval();
+  const inputIds = i64([[2, 7, 9, 11, 3, 0], [2, 5, 6, 3, 0, 0]]);
+  const labels = i64([[-100, 7, -100, 11, -100, -100], [-100, -100, 6, -100, -100, -100]]);
+  const masked = model.forward({ inputIds, attentionMask: inputIds.ne(0).long(), labels });
+  const full = model.forward({ inputIds, attentionMask: inputIds.ne(0).long(), labels, maskedPositionsOnly: false });
+  t.same(masked.logits.shape, [3, 40], 'one row per masked position');
+  t.same(full.logits.shape, [2, 6, 40]);
+  t.ok(Math.abs((masked.loss.item() as number) - (full.loss.item() as number)) < 1e-6, 'the same loss');
+});
