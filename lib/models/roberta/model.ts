@@ -1,0 +1,47 @@
+// RobertaModel is BertModel (transformers: class RobertaModel(BertModel)) with RoBERTa's
+// embeddings, and inputs checked against the positions RoBERTa numbers after the padding id.
+import type { Tensor } from '../../torch/tensor.js';
+import { BertModel, type BertInputs } from '../bert/model.js';
+import { RobertaConfig } from './config.js';
+import { RobertaEmbeddings } from './embeddings.js';
+
+export class RobertaModel extends BertModel {
+  static override readonly configClass: typeof RobertaConfig = RobertaConfig;
+  static override readonly baseModelPrefix: string = 'roberta';
+  static override readonly familyName: string = 'RoBERTa';
+  static override readonly architecture: string = 'RobertaModel';
+  declare readonly embeddings: RobertaEmbeddings;
+  declare readonly config: RobertaConfig;
+
+  constructor(config: RobertaConfig, options: { addPoolingLayer?: boolean } = {}) {
+    super(config, options);
+    // BertModel built BERT's embeddings; RoBERTa's take their place under the same name. The
+    // replaced ones are freed now rather than at the next collection (a 250k-word vocabulary
+    // is a gigabyte). See the report: a BertModel option taking the embeddings avoids this.
+    const replaced = this.embeddings;
+    (this as { embeddings: RobertaEmbeddings }).embeddings = this.registerModule('embeddings', new RobertaEmbeddings(config));
+    for (const t of [...replaced.parameters(), ...replaced.buffers()]) t.dispose();
+    this.initWeights();
+  }
+
+  /** BERT's checks, the length against the positions there are, and given position ids against the table. */
+  override checkInputs(inputs: BertInputs): void {
+    const length: number | undefined = inputs.inputIds?.shape?.[1];
+    const limit = this.config.maxSequenceLength;
+    if (!inputs.positionIds && length !== undefined && length > limit) {
+      const f = this.config.fields;
+      throw new RangeError(
+        `the sequence length ${length} exceeds the ${limit} tokens ${this.config.className} numbers positions for ` +
+          `(max_position_embeddings ${f.max_position_embeddings} minus pad_token_id ${f.pad_token_id} minus 1: positions start after the padding id)`,
+      );
+    }
+    super.checkInputs(inputs);
+    const positions: Tensor | null | undefined = inputs.positionIds;
+    if (positions && positions.numel() > 0) {
+      const lo = positions.min().item() as number;
+      const hi = positions.max().item() as number;
+      const n = this.config.fields.max_position_embeddings;
+      if (lo < 0 || hi >= n) throw new RangeError(`positionIds contains ${lo < 0 ? lo : hi}, outside the ${n} positions (max_position_embeddings)`);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export { XLMRobertaConfig } from './config.js';
+export { XLMRobertaModel, XLMRobertaForMaskedLM, XLMRobertaForSequenceClassification, XLMRobertaForTokenClassification, XLMRobertaForQuestionAnswering } from './models.js';
