@@ -1,0 +1,12 @@
+export { DebertaV2Config, PRESETS, V3_ATTENTION, type DebertaV2ConfigFields, type HiddenAct, type PosAttType } from './config.js';
+export { DebertaV2Embeddings } from './embeddings.js';
+export { makeLogBucketPosition, buildRelativePosition } from './relative-position.js';
+export { DisentangledSelfAttention, DebertaV2SelfOutput, DebertaV2Attention } from './attention.js';
+export { DebertaV2Intermediate, DebertaV2Output, DebertaV2Layer } from './layer.js';
+export { ConvLayer, SameLengthConv1d } from './conv.js';
+export { DebertaV2Encoder, type EncoderOutput } from './encoder.js';
+export { ContextPooler } from './pooler.js';
+export { DebertaV2PreTrainedModel, type LoadReport, type FromPretrainedOptions } from './pretrained.js';
+export { DebertaV2Model, type EncoderInputs, type BaseModelOutput, type WithLoss } from './model.js';
+export { DebertaV2ForMaskedLM, DebertaV2OnlyMLMHead, type MaskedLMInputs, type MaskedLMOutput } from './for-masked-lm.js';
+export { DebertaV2ForSequenceClassification, DebertaV2ForTokenClassification, DebertaV2ForQuestionAnswering, type TaskOutput, type QuestionAnsweringOutput } from './for-tasks.js';
