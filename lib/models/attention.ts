@@ -4,7 +4,8 @@ import { dropout, scaledDotProductAttention } from '../torch/functional.js';
 import type { DType } from '../torch/dtype.js';
 import type { Tensor } from '../torch/tensor.js';
 
-const DTYPE_MIN: Partial<Record<DType, number>> = {
+/** torch.finfo(dtype).min: what masked attention scores become. */
+export const DTYPE_MIN: Partial<Record<DType, number>> = {
   float32: -3.4028234663852886e38,
   float64: -1.7976931348623157e308,
   bfloat16: -3.3895313892515355e38,

@@ -30,6 +30,11 @@ export function sequenceClassificationLoss(config: PretrainedConfig, logits: Ten
   }
 }
 
+/** A label per token: cross entropy over every position whose label is not -100. */
+export function tokenClassificationLoss(config: PretrainedConfig, logits: Tensor, labels: Tensor): Tensor {
+  return crossEntropy(logits.view(-1, config.numLabels), labels.view(-1));
+}
+
 /**
  * Extractive QA: the mean of the start and end cross entropies. Positions outside the sequence
  * are clamped to its length and ignored, as transformers does.

@@ -44,9 +44,10 @@ export class BertModel extends BertPreTrainedModel {
   readonly encoder: BertEncoder;
   readonly pooler: BertPooler | null;
 
-  constructor(config: BertConfig, options: { addPoolingLayer?: boolean } = {}) {
+  /** `embeddings`: a family's own (RoBERTa's number positions after the padding id); BERT's by default. */
+  constructor(config: BertConfig, options: { addPoolingLayer?: boolean; embeddings?: BertEmbeddings } = {}) {
     super(config);
-    this.embeddings = this.registerModule('embeddings', new BertEmbeddings(config));
+    this.embeddings = this.registerModule('embeddings', options.embeddings ?? new BertEmbeddings(config));
     this.encoder = this.registerModule('encoder', new BertEncoder(config));
     this.pooler = options.addPoolingLayer === false ? null : this.registerModule('pooler', new BertPooler(config));
     this.initWeights();

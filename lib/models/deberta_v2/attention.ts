@@ -5,20 +5,13 @@
 import { Dropout } from '../../nn/activations.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
-import type { DType } from '../../torch/dtype.js';
 import type { Tensor } from '../../torch/tensor.js';
 import { BertSelfOutput } from '../bert/attention.js';
 import { bertBlockConfig } from './bert-blocks.js';
 import { expectDebertaV2Config, type DebertaV2Config, type PosAttType } from './config.js';
 import { buildRelativePosition } from './relative-position.js';
+import { DTYPE_MIN } from '../attention.js';
 
-/** torch.finfo(dtype).min: what masked scores are filled with. */
-const DTYPE_MIN: Partial<Record<DType, number>> = {
-  float32: -3.4028234663852886e38,
-  float64: -1.7976931348623157e308,
-  bfloat16: -3.3895313892515355e38,
-  float16: -65504,
-};
 
 export class DisentangledSelfAttention extends Module {
   readonly numHeads: number;

@@ -7,7 +7,7 @@ import { Parameter } from '../../nn/parameter.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type { BertConfig } from '../bert/config.js';
 import { BertLMPredictionHead } from '../bert/heads.js';
-import { mlmHead } from '../bert/mlm.js';
+import { mlmHead } from '../masked-lm.js';
 import type { MaskedLMInputs, MaskedLMOutput, WithLoss } from '../tasks.js';
 import { bertHeadConfig } from './bert-blocks.js';
 import type { DebertaV2Config } from './config.js';

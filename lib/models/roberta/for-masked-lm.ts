@@ -1,19 +1,12 @@
 import { zeros_ } from '../../nn/init.js';
 import { Parameter } from '../../nn/parameter.js';
 import type { Tensor } from '../../torch/tensor.js';
-import type { BertLMPredictionHead } from '../bert/heads.js';
-import { mlmHead } from '../bert/mlm.js';
+import { mlmHead } from '../masked-lm.js';
 import type { MaskedLMInputs, MaskedLMOutput, WithLoss } from '../tasks.js';
 import { RobertaConfig } from './config.js';
 import { RobertaLMHead } from './lm-head.js';
 import { RobertaPreTrainedModel } from './pretrained.js';
 
-/**
- * BERT's mlmHead (the head on masked positions only, and its loss) with RoBERTa's head: it only
- * calls head.forward, but its parameter is typed BertLMPredictionHead. Widening that type to
- * `{ forward(hidden: Tensor): Tensor }` in lib/models/bert/mlm.ts removes this cast (see the report).
- */
-const runMlmHead = mlmHead as (head: Pick<BertLMPredictionHead, 'forward'>, ...rest: Parameters<typeof mlmHead> extends [unknown, ...infer R] ? R : never) => ReturnType<typeof mlmHead>;
 
 /** RoBERTa with its MLM head (how RoBERTa is pretrained: MLM only, no next sentence prediction). */
 export class RobertaForMaskedLM extends RobertaPreTrainedModel {
@@ -61,7 +54,7 @@ export class RobertaForMaskedLM extends RobertaPreTrainedModel {
   forward(inputs: MaskedLMInputs): MaskedLMOutput;
   forward(inputs: MaskedLMInputs): MaskedLMOutput {
     const out = this.roberta.forward(inputs);
-    const mlm = runMlmHead(this.lmHead, out.lastHiddenState, inputs.labels, inputs.maskedPositionsOnly ?? true, this.config.fields.vocab_size);
+    const mlm = mlmHead(this.lmHead, out.lastHiddenState, inputs.labels, inputs.maskedPositionsOnly ?? true, this.config.fields.vocab_size);
     return {
       loss: mlm.loss,
       logits: mlm.logits,

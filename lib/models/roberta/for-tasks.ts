@@ -8,7 +8,7 @@ import type { BertModelOutput } from '../bert/model.js';
 import type { EncoderExtras, EncoderInputs, QuestionAnsweringOutput, TaskOutput, WithLoss } from '../tasks.js';
 import { RobertaClassificationHead } from './classification-head.js';
 import type { RobertaConfig } from './config.js';
-import { sequenceClassificationLoss, spanLoss, tokenClassificationLoss } from './losses.js';
+import { sequenceClassificationLoss, spanLoss, tokenClassificationLoss } from '../task-losses.js';
 import { RobertaPreTrainedModel } from './pretrained.js';
 
 function extras(out: BertModelOutput): EncoderExtras {

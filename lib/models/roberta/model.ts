@@ -14,14 +14,7 @@ export class RobertaModel extends BertModel {
   declare readonly config: RobertaConfig;
 
   constructor(config: RobertaConfig, options: { addPoolingLayer?: boolean } = {}) {
-    super(config, options);
-    // BertModel built BERT's embeddings; RoBERTa's take their place under the same name. The
-    // replaced ones are freed now rather than at the next collection (a 250k-word vocabulary
-    // is a gigabyte). See the report: a BertModel option taking the embeddings avoids this.
-    const replaced = this.embeddings;
-    (this as { embeddings: RobertaEmbeddings }).embeddings = this.registerModule('embeddings', new RobertaEmbeddings(config));
-    for (const t of [...replaced.parameters(), ...replaced.buffers()]) t.dispose();
-    this.initWeights();
+    super(config, { ...options, embeddings: new RobertaEmbeddings(config) });
   }
 
   /** BERT's checks, the length against the positions there are, and given position ids against the table. */
