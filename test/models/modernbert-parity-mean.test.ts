@@ -1,5 +1,5 @@
 // ModernBERT against transformers, second config: every bias on, mean pooling, a global layer
-// every other layer and an odd window (see modernbert-parity.test.ts).
+// every other layer, an odd window and an untied decoder without bias (see modernbert-parity.test.ts).
 import t from 'tap';
 
 import '../../lib/models/modernbert/family.js';
@@ -23,7 +23,7 @@ t.test('ModernBERT (global every 2nd layer, every bias, mean pooling) matches tr
     configClass: 'ModernBertConfig',
     config: {
       ...SIZES, ...SPECIAL, num_hidden_layers: 3, global_attn_every_n_layers: 2, local_attention: 5, classifier_pooling: 'mean',
-      attention_bias: true, mlp_bias: true, norm_bias: true, classifier_bias: true, decoder_bias: false, classifier_activation: 'silu', hidden_activation: 'gelu_new',
+      attention_bias: true, mlp_bias: true, norm_bias: true, classifier_bias: true, decoder_bias: false, classifier_activation: 'silu', hidden_activation: 'gelu_new', tie_word_embeddings: false,
     },
     classes: {
       base: 'ModernBertModel',
