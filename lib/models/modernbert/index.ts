@@ -1,0 +1,13 @@
+export { ModernBertConfig, PRESETS, LAYER_TYPES, type ModernBertConfigFields, type LayerType, type RopeParameters, type RopeSettings } from './config.js';
+export { ModernBertEmbeddings } from './embeddings.js';
+export { ModernBertRotaryEmbedding, applyRotary, type RotaryAngles } from './rotary.js';
+export { layerMasks, type LayerMasks } from './attention-mask.js';
+export { ModernBertAttention } from './attention.js';
+export { ModernBertMLP } from './mlp.js';
+export { ModernBertEncoderLayer } from './layer.js';
+export { ModernBertPredictionHead } from './prediction-head.js';
+export { ModernBertPreTrainedModel, type InitStds, type LoadReport, type FromPretrainedOptions } from './pretrained.js';
+export { ModernBertModel, type ModernBertInputs } from './model.js';
+export { ModernBertWithEncoder } from './with-encoder.js';
+export { ModernBertForMaskedLM } from './for-masked-lm.js';
+export { ModernBertForSequenceClassification, ModernBertForTokenClassification, ModernBertForQuestionAnswering } from './for-tasks.js';
