@@ -7,7 +7,11 @@ export * as io from './io/index.js';
 export * as models from './models/index.js';
 export * as bert from './models/bert/index.js';
 export * as distilbert from './models/distilbert/index.js';
+export * as debertaV2 from './models/deberta_v2/index.js';
 export * as electra from './models/electra/index.js';
+export * as modernbert from './models/modernbert/index.js';
+export * as roberta from './models/roberta/index.js';
+export * as xlmRoberta from './models/xlm_roberta/index.js';
 export {
   AutoConfig,
   AutoModel,

@@ -3,3 +3,7 @@
 import './bert/family.js';
 import './distilbert/family.js';
 import './electra/family.js';
+import './roberta/family.js';
+import './xlm_roberta/family.js';
+import './deberta_v2/family.js';
+import './modernbert/family.js';

@@ -2,8 +2,7 @@ import { Linear } from '../../nn/linear.js';
 import { Parameter } from '../../nn/parameter.js';
 import { zeros_ } from '../../nn/init.js';
 import type { Tensor } from '../../torch/tensor.js';
-import type { BertLMPredictionHead } from '../bert/heads.js';
-import { mlmHead } from '../bert/mlm.js';
+import { mlmHead } from '../masked-lm.js';
 import type { MaskedLMInputs, MaskedLMOutput, WithLoss } from '../tasks.js';
 import type { ModernBertConfig } from './config.js';
 import { ModernBertPreTrainedModel } from './pretrained.js';
@@ -60,9 +59,7 @@ export class ModernBertForMaskedLM extends ModernBertWithEncoder {
   forward(inputs: MaskedLMInputs): MaskedLMOutput;
   forward(inputs: MaskedLMInputs): MaskedLMOutput {
     const out = this.model.forward(inputs);
-    // BERT's mlmHead (the head on masked positions only) calls nothing but forward; its
-    // parameter is typed as BERT's head class, hence the cast.
-    const predictions = { forward: (hidden: Tensor) => this.decoder.forward(this.head.forward(hidden)) } as unknown as BertLMPredictionHead;
+    const predictions = { forward: (hidden: Tensor) => this.decoder.forward(this.head.forward(hidden)) };
     const mlm = mlmHead(predictions, out.lastHiddenState, inputs.labels, inputs.maskedPositionsOnly ?? true, this.config.fields.vocab_size);
     return {
       loss: mlm.loss,

@@ -2,7 +2,7 @@
 // and a classifier. Sequences are pooled by their first token or by the mean over real tokens.
 import { Dropout } from '../../nn/activations.js';
 import { Linear } from '../../nn/linear.js';
-import { binaryCrossEntropyWithLogits, crossEntropy, mseLoss } from '../../torch/functional.js';
+import { problemTypeFor, sequenceClassificationLoss, spanLoss, tokenClassificationLoss } from '../task-losses.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type { ProblemType } from '../pretrained-config.js';
 import type { BaseModelOutput, EncoderExtras, EncoderInputs, QuestionAnsweringOutput, TaskOutput, WithLoss } from '../tasks.js';
@@ -50,9 +50,7 @@ export class ModernBertForSequenceClassification extends ModernBertClassifierMod
 
   /** As transformers decides it when problem_type is unset. */
   problemType(labels: Tensor): ProblemType {
-    if (this.config.fields.problem_type) return this.config.fields.problem_type;
-    if (this.config.numLabels === 1) return 'regression';
-    return labels.dtype === 'int64' || labels.dtype === 'int32' ? 'single_label_classification' : 'multi_label_classification';
+    return problemTypeFor(this.config, labels);
   }
 
   forward(inputs: EncoderInputs & { labels: Tensor }): WithLoss<TaskOutput>;
@@ -60,17 +58,7 @@ export class ModernBertForSequenceClassification extends ModernBertClassifierMod
   forward(inputs: EncoderInputs & { labels?: Tensor | null }): TaskOutput {
     const out = this.model.forward(inputs);
     const logits = this.classify(this.pool(out.lastHiddenState, inputs.attentionMask));
-    let loss: Tensor | null = null;
-    const labels = inputs.labels;
-    if (labels) {
-      const n = this.config.numLabels;
-      const problemType = this.problemType(labels);
-      // Remembered, as transformers does, so a saved model (and its predictions) keep it.
-      (this.config.fields as { problem_type: ProblemType | null }).problem_type = problemType;
-      if (problemType === 'regression') loss = n === 1 ? mseLoss(logits.squeeze(), labels.squeeze().to({ dtype: logits.dtype })) : mseLoss(logits, labels.to({ dtype: logits.dtype }));
-      else if (problemType === 'single_label_classification') loss = crossEntropy(logits.view(-1, n), labels.view(-1));
-      else loss = binaryCrossEntropyWithLogits(logits, labels.to({ dtype: logits.dtype }));
-    }
+    const loss = inputs.labels ? sequenceClassificationLoss(this.config, logits, inputs.labels) : null;
     return { loss, logits, ...extras(out) };
   }
 }
@@ -88,7 +76,7 @@ export class ModernBertForTokenClassification extends ModernBertClassifierModel 
   forward(inputs: EncoderInputs & { labels?: Tensor | null }): TaskOutput {
     const out = this.model.forward(inputs);
     const logits = this.classify(out.lastHiddenState);
-    const loss = inputs.labels ? crossEntropy(logits.view(-1, this.config.numLabels), inputs.labels.view(-1)) : null;
+    const loss = inputs.labels ? tokenClassificationLoss(this.config, logits, inputs.labels) : null;
     return { loss, logits, ...extras(out) };
   }
 }
@@ -110,14 +98,7 @@ export class ModernBertForQuestionAnswering extends ModernBertClassifierModel {
     const [start, end] = this.classify(out.lastHiddenState).split(1, -1) as [Tensor, Tensor];
     const startLogits = start.squeeze(-1).contiguous();
     const endLogits = end.squeeze(-1).contiguous();
-    let loss: Tensor | null = null;
-    if (inputs.startPositions && inputs.endPositions) {
-      // Positions outside the sequence are clamped to its length and ignored, as transformers does.
-      const ignored = startLogits.shape[1]!;
-      const s = inputs.startPositions.view(-1).clamp(0, ignored);
-      const e = inputs.endPositions.view(-1).clamp(0, ignored);
-      loss = crossEntropy(startLogits, s, { ignoreIndex: ignored }).add(crossEntropy(endLogits, e, { ignoreIndex: ignored })).div(2);
-    }
+    const loss = inputs.startPositions && inputs.endPositions ? spanLoss(startLogits, endLogits, inputs.startPositions, inputs.endPositions) : null;
     return { loss, startLogits, endLogits, ...extras(out) };
   }
 }
