@@ -1,32 +1,38 @@
-// Pretraining steps (forward, backward, AdamW) in tokens per second: plm-torch's
-// BertForPreTraining against transformers' on the same torch wheel, the same configuration
+// Pretraining steps (forward, backward, AdamW) in tokens per second: plm-torch's pretraining
+// model of a family (BertForPreTraining; RobertaForMaskedLM and ModernBertForMaskedLM for the
+// MLM-only families) against transformers' on the same torch wheel, the same configuration
 // and the same synthetic batch, the two taking turns in one run. Also the peak resident memory
 // of each for the same steps (each in a fresh process) and the data pipeline's share of a
 // step. Writes a table to bench/results/pretraining-DATE.md.
-// Usage: node dist/bench/pretraining.js [--quick] [--configs mini-fp32,mini-bf16,base-fp32]
+// Usage: node dist/bench/pretraining.js [--quick] [--configs mini-fp32,mini-bf16,base-fp32,roberta-base-fp32,modernbert-base-fp32]
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { bert, data, io, optim, torch, train } from '../lib/index.js';
+import { data, io, models, optim, torch, train } from '../lib/index.js';
 import { packageRoot } from '../lib/native.js';
 import { writeSyntheticCorpus } from './synthetic-corpus.js';
 
 interface Case {
   name: string;
+  /** The family (model_type); its pretraining model is MLM + NSP where it has NSP, else MLM. */
+  arch: 'bert' | 'roberta' | 'modernbert';
   preset: 'mini' | 'base';
   dtype: 'float32' | 'bfloat16';
   batch: number;
 }
 
 const CASES: Case[] = [
-  { name: 'mini-fp32', preset: 'mini', dtype: 'float32', batch: 16 },
-  { name: 'mini-bf16', preset: 'mini', dtype: 'bfloat16', batch: 16 },
-  { name: 'base-fp32', preset: 'base', dtype: 'float32', batch: 8 },
-  { name: 'base-bf16', preset: 'base', dtype: 'bfloat16', batch: 8 },
+  { name: 'mini-fp32', arch: 'bert', preset: 'mini', dtype: 'float32', batch: 16 },
+  { name: 'mini-bf16', arch: 'bert', preset: 'mini', dtype: 'bfloat16', batch: 16 },
+  { name: 'base-fp32', arch: 'bert', preset: 'base', dtype: 'float32', batch: 8 },
+  { name: 'base-bf16', arch: 'bert', preset: 'base', dtype: 'bfloat16', batch: 8 },
+  { name: 'roberta-base-fp32', arch: 'roberta', preset: 'base', dtype: 'float32', batch: 8 },
+  { name: 'modernbert-base-fp32', arch: 'modernbert', preset: 'base', dtype: 'float32', batch: 8 },
 ];
+const withNsp = (c: Case) => models.familyOf(c.arch).nextSentencePrediction === true;
 const SEQ = 128;
 const VOCAB = 30522;
 
@@ -41,13 +47,19 @@ const python = values.python ?? process.env.PLM_TORCH_PYTHON ?? join(packageRoot
 if (!existsSync(python)) throw new Error('run npm test (or node scripts/setup.mjs) first: the bench needs .venv with torch and transformers');
 const dir = mkdtempSync(join(tmpdir(), 'plm-bench-pretrain-'));
 
-function configFields(preset: 'mini' | 'base'): Record<string, number> {
-  return { ...bert.PRESETS[preset], vocab_size: VOCAB, max_position_embeddings: 512 } as unknown as Record<string, number>;
+/** The preset's config.json fields, as the family's config class writes them (transformers reads the same). */
+function configFields(c: Case): Record<string, unknown> {
+  const family = models.familyOf(c.arch);
+  const positions = family.positionFields?.(512) ?? { max_position_embeddings: 512 };
+  const config = new family.configClass({ ...family.presets![c.preset], vocab_size: VOCAB, pad_token_id: 1, ...positions });
+  return { ...config.toJSON(), architectures: [transformersClass(c)] };
 }
+const transformersClass = (c: Case) => models.modelClassFor(models.familyOf(c.arch), withNsp(c) ? 'preTraining' : 'maskedLM').architecture;
 
 /** A batch as the collator makes them: 15% of positions masked and labelled, NSP labels, no padding. */
 function writeBatch(c: Case): string {
   const r = new data.Random(11);
+  // Ids from 5 up: no padding (pad is 1), a special first token.
   const ids = Array.from({ length: c.batch }, () => Array.from({ length: SEQ }, (_, i) => (i === 0 ? 2 : 5 + r.int(VOCAB - 5))));
   const labels = ids.map((row) => row.map((id, i) => (i > 0 && r.next() < 0.15 ? id : -100)));
   const path = join(dir, `${c.name}.safetensors`);
@@ -90,25 +102,28 @@ class Peer {
 }
 
 class Ours {
-  readonly model: bert.BertForPreTraining;
+  readonly model: models.PreTrainingModel | models.MaskedLanguageModel;
   readonly optimizer: optim.AdamW;
-  readonly batch: data.MlmBatch & { nextSentenceLabel: torch.Tensor };
+  readonly batch: { inputIds: torch.Tensor; attentionMask: torch.Tensor; labels: torch.Tensor; tokenTypeIds?: torch.Tensor; nextSentenceLabel?: torch.Tensor };
   constructor(c: Case, batchPath: string) {
     torch.manualSeed(0);
-    this.model = new bert.BertForPreTraining(new bert.BertConfig(configFields(c.preset)));
+    const config = models.AutoConfig.forModel(c.arch, configFields(c));
+    this.model = withNsp(c) ? models.AutoModelForPreTraining.fromConfig(config) : models.AutoModelForMaskedLM.fromConfig(config);
     this.model.to(device);
     this.model.train();
     this.optimizer = new optim.AdamW(this.model.parameters(), { lr: 1e-4, weightDecay: 0.01 });
     const b = io.loadSafetensors(batchPath);
     const on = (t: torch.Tensor) => torch.keep(t.to(device));
-    this.batch = { inputIds: on(b.input_ids!), tokenTypeIds: on(b.token_type_ids!), attentionMask: on(b.attention_mask!), labels: on(b.labels!), nextSentenceLabel: on(b.next_sentence_label!) };
+    this.batch = withNsp(c)
+      ? { inputIds: on(b.input_ids!), tokenTypeIds: on(b.token_type_ids!), attentionMask: on(b.attention_mask!), labels: on(b.labels!), nextSentenceLabel: on(b.next_sentence_label!) }
+      : { inputIds: on(b.input_ids!), attentionMask: on(b.attention_mask!), labels: on(b.labels!) };
   }
   run(dtype: string, steps: number): { seconds: number; loss: number } {
     const started = performance.now();
     let loss = 0;
     for (let i = 0; i < steps; i++) {
       torch.tidy(() => {
-        const forward = () => this.model.forward(this.batch);
+        const forward = () => (this.model as models.MaskedLanguageModel).forward(this.batch);
         const out = dtype === 'bfloat16' ? torch.autocast({ device, dtype: 'bfloat16' }, forward) : forward();
         out.loss.backward();
         this.optimizer.step();
@@ -126,11 +141,12 @@ class Ours {
  * positions that are predicted (as plm-torch computes it; transformers computes all positions).
  */
 function trainingFlopsPerToken(c: Case): number {
-  const f = configFields(c.preset);
+  const f = configFields(c) as Record<string, number>;
   const h = f.hidden_size!;
   const layers = f.num_hidden_layers!;
   const ffn = f.intermediate_size!;
-  const perLayer = 4 * h * h + 2 * h * ffn;
+  // ModernBERT's GeGLU feed-forward projects to 2 × intermediate_size.
+  const perLayer = 4 * h * h + (c.arch === 'modernbert' ? 3 : 2) * h * ffn;
   return 6 * (layers * perLayer + h * h) + 6 * layers * 2 * SEQ * h + 6 * 0.15 * (h * h + h * VOCAB);
 }
 /** Dense peak of the device, for MFU: PLM_PEAK_TFLOPS, else H100/H200 bf16 989 TFLOPS on CUDA; unknown on CPU. */
@@ -143,7 +159,7 @@ const rows: string[] = [];
 const results: Record<string, unknown>[] = [];
 for (const c of cases) {
   const configPath = join(dir, `${c.name}.json`);
-  writeFileSync(configPath, JSON.stringify(configFields(c.preset)));
+  writeFileSync(configPath, JSON.stringify(configFields(c)));
   const batchPath = writeBatch(c);
   const ours = new Ours(c, batchPath);
   const steps = c.preset === 'base' ? (values.quick ? 2 : 3) : values.quick ? 4 : 8;
@@ -162,7 +178,7 @@ for (const c of cases) {
   const b = tokens / median(peerTimes);
   const mfu = (x: number) => (peakFlops ? `${((x * flopsPerToken * 100) / peakFlops).toFixed(1)}%` : '–');
   results.push({ case: c.name, mfuOurs: mfu(a), mfuTransformers: mfu(b), oursTokensPerSecond: a, transformersTokensPerSecond: b, ratio: a / b, oursStepMs: median(oursTimes) * 1000, transformersStepMs: median(peerTimes) * 1000 });
-  rows.push(`| ${c.name} (batch ${c.batch}×${SEQ}) | ${Math.round(a)} | ${Math.round(b)} | **${(a / b).toFixed(2)}x** | ${(median(oursTimes) * 1000).toFixed(0)} / ${(median(peerTimes) * 1000).toFixed(0)} ms | ${mfu(a)} / ${mfu(b)} |`);
+  rows.push(`| ${c.name} (${transformersClass(c)}, batch ${c.batch}×${SEQ}) | ${Math.round(a)} | ${Math.round(b)} | **${(a / b).toFixed(2)}x** | ${(median(oursTimes) * 1000).toFixed(0)} / ${(median(peerTimes) * 1000).toFixed(0)} ms | ${mfu(a)} / ${mfu(b)} |`);
   console.log(rows.at(-1));
   ours.model.parameters().forEach((p) => p.dispose());
 }
@@ -171,13 +187,13 @@ peer?.close();
 // Peak memory: each side alone in a fresh process, 3 steps of each case.
 function peakMemory(c: Case): { ours: number; peer: number } {
   const script = `
-import { bert, io, optim, torch } from ${JSON.stringify(join(packageRoot, 'dist/lib/index.js'))};
-const config = new bert.BertConfig(${JSON.stringify(configFields(c.preset))});
+import { io, models, optim, torch } from ${JSON.stringify(join(packageRoot, 'dist/lib/index.js'))};
+const config = models.AutoConfig.forModel(${JSON.stringify(c.arch)}, ${JSON.stringify(configFields(c))});
 torch.manualSeed(0);
-const model = new bert.BertForPreTraining(config); model.train();
+const model = models.${withNsp(c) ? 'AutoModelForPreTraining' : 'AutoModelForMaskedLM'}.fromConfig(config); model.train();
 const opt = new optim.AdamW(model.parameters(), { lr: 1e-4 });
 const b = io.loadSafetensors(${JSON.stringify(join(dir, `${c.name}.safetensors`))});
-for (let i = 0; i < 3; i++) torch.tidy(() => { const f = () => model.forward({ inputIds: b.input_ids, tokenTypeIds: b.token_type_ids, attentionMask: b.attention_mask, labels: b.labels, nextSentenceLabel: b.next_sentence_label });
+for (let i = 0; i < 3; i++) torch.tidy(() => { const f = () => model.forward({ inputIds: b.input_ids, attentionMask: b.attention_mask, labels: b.labels${withNsp(c) ? ', tokenTypeIds: b.token_type_ids, nextSentenceLabel: b.next_sentence_label' : ''} });
   const out = ${c.dtype === 'bfloat16' ? "torch.autocast({ device: 'cpu', dtype: 'bfloat16' }, f)" : 'f()'}; out.loss.backward(); opt.step(); opt.zeroGrad(); });
 // VmHWM: this process's own peak (getrusage's maximum is inherited from the parent).
 console.log(Number(/VmHWM:\\s+(\\d+)/.exec((await import('node:fs')).readFileSync('/proc/self/status', 'utf8'))[1]) * 1024);`;

@@ -24,6 +24,15 @@ import type { Tensor } from '../torch/tensor.js';
 import { LIMITS } from './limits.js';
 import { configFromJSON, type ConfigClass, type ConfigInput, type PretrainedConfig } from './pretrained-config.js';
 
+/** An MLM head with a decoder tied to the word embeddings (or not) and a bias of its own. */
+export interface TiedLmHead {
+  readonly tiedToEmbeddings: boolean;
+  readonly decoder: Linear;
+  readonly bias: Parameter;
+  setBias(bias: Parameter, wordEmbeddings: Parameter): void;
+  setDecoder(weight: Parameter, bias: Parameter): void;
+}
+
 export interface LoadReport {
   /** Weights the model has and the folder lacked: initialised fresh (a new head). */
   missingKeys: string[];
@@ -189,6 +198,21 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
 
   /** Heads sized by the vocabulary (the MLM bias, an untied decoder) follow a resize here. */
   protected resizeHeads(_oldSize: number, _newSize: number, _meanResizing: boolean): void {}
+
+  /**
+   * resizeHeads for an MLM head whose decoder is tied to the word embeddings with a bias of the
+   * head's own (BERT's, RoBERTa's, DeBERTa's): the bias grows with zeros; an untied decoder is
+   * an output embedding of its own, resized the same way as the word embeddings, its new bias
+   * entries at the old ones' mean under mean resizing, as transformers does.
+   */
+  protected resizeTiedLmHead(head: TiedLmHead, n: number, meanResizing: boolean): void {
+    if (!head.tiedToEmbeddings) {
+      const weight = this.resizedRows(head.decoder.weight, n, meanResizing);
+      head.setDecoder(new Parameter(weight), PreTrainedModel.resizedBias(head.decoder.bias!, n, meanResizing));
+      weight.dispose();
+    }
+    head.setBias(PreTrainedModel.resizedBias(head.bias, n), this.wordEmbeddings.weight);
+  }
 
   /** An embedding matrix with n rows: the old rows kept, new ones initialised (see resizeTokenEmbeddings). */
   protected resizedRows(old: Tensor, n: number, meanResizing: boolean): Tensor {

@@ -10,15 +10,13 @@ import type { Tensor } from '../../torch/tensor.js';
 import type { BertConfig, ProblemType } from './config.js';
 import { BertModel, type BertInputs, type BertModelOutput, type WithLoss } from './model.js';
 import { BertPreTrainedModel } from './pretrained.js';
+import { encoderExtras } from '../outputs.js';
 
 export interface TaskOutput extends Omit<BertModelOutput, 'poolerOutput' | 'lastHiddenState'> {
   loss: Tensor | null;
   logits: Tensor;
 }
 
-function extras(out: BertModelOutput): Pick<BertModelOutput, 'hiddenStates' | 'attentions'> {
-  return { ...(out.hiddenStates ? { hiddenStates: out.hiddenStates } : {}), ...(out.attentions ? { attentions: out.attentions } : {}) };
-}
 
 abstract class BertTaskModel extends BertPreTrainedModel {
   readonly bert: BertModel;
@@ -62,7 +60,7 @@ export class BertForNextSentencePrediction extends BertTaskModel {
     const out = this.bert.forward(inputs);
     const logits = this.cls.seqRelationship.forward(out.poolerOutput!);
     const loss = inputs.labels ? crossEntropy(logits.view(-1, 2), inputs.labels.view(-1)) : null;
-    return { loss, logits, ...extras(out) };
+    return { loss, logits, ...encoderExtras(out) };
   }
 }
 
@@ -90,7 +88,7 @@ export class BertForSequenceClassification extends BertTaskModel {
     const out = this.bert.forward(inputs);
     const logits = this.classifier.forward(this.dropout.forward(out.poolerOutput!));
     const loss = inputs.labels ? sequenceClassificationLoss(this.config, logits, inputs.labels) : null;
-    return { loss, logits, ...extras(out) };
+    return { loss, logits, ...encoderExtras(out) };
   }
 }
 
@@ -113,7 +111,7 @@ export class BertForTokenClassification extends BertTaskModel {
     const out = this.bert.forward(inputs);
     const logits = this.classifier.forward(this.dropout.forward(out.lastHiddenState));
     const loss = inputs.labels ? crossEntropy(logits.view(-1, this.config.numLabels), inputs.labels.view(-1)) : null;
-    return { loss, logits, ...extras(out) };
+    return { loss, logits, ...encoderExtras(out) };
   }
 }
 
@@ -143,6 +141,6 @@ export class BertForQuestionAnswering extends BertTaskModel {
     const startLogits = start.squeeze(-1).contiguous();
     const endLogits = end.squeeze(-1).contiguous();
     const loss = inputs.startPositions && inputs.endPositions ? spanLoss(startLogits, endLogits, inputs.startPositions, inputs.endPositions) : null;
-    return { loss, startLogits, endLogits, ...extras(out) };
+    return { loss, startLogits, endLogits, ...encoderExtras(out) };
   }
 }

@@ -1,7 +1,6 @@
 // What BERT's models with an MLM head share: the tied decoder, its bias and resizing.
 import type { Embedding } from '../../nn/embedding.js';
 import { zeros_ } from '../../nn/init.js';
-import { Parameter } from '../../nn/parameter.js';
 import type { BertLMPredictionHead } from './heads.js';
 import type { BertModel } from './model.js';
 import { BertPreTrainedModel } from './pretrained.js';
@@ -44,14 +43,6 @@ export abstract class BertWithMlmHead extends BertPreTrainedModel {
   }
 
   protected override resizeHeads(_old: number, n: number, meanResizing: boolean): void {
-    if (!this.lmHead.tiedToEmbeddings) {
-      // An untied decoder is an output embedding of its own: resized the same way, its new
-      // bias entries at the old ones' mean under mean resizing, as transformers does.
-      const decoder = this.lmHead.decoder;
-      const weight = this.resizedRows(decoder.weight, n, meanResizing);
-      this.lmHead.setDecoder(new Parameter(weight), BertPreTrainedModel.resizedBias(decoder.bias!, n, meanResizing));
-      weight.dispose();
-    }
-    this.lmHead.setBias(BertPreTrainedModel.resizedBias(this.lmHead.bias, n), this.wordEmbeddings.weight);
+    this.resizeTiedLmHead(this.lmHead, n, meanResizing);
   }
 }

@@ -3,7 +3,6 @@
 import type { Embedding } from '../../nn/embedding.js';
 import { zeros_ } from '../../nn/init.js';
 import { Module } from '../../nn/module.js';
-import { Parameter } from '../../nn/parameter.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type { BertConfig } from '../bert/config.js';
 import { BertLMPredictionHead } from '../bert/heads.js';
@@ -82,14 +81,7 @@ export class DebertaV2ForMaskedLM extends DebertaV2PreTrainedModel {
   }
 
   protected override resizeHeads(_old: number, n: number, meanResizing: boolean): void {
-    if (!this.lmHead.tiedToEmbeddings) {
-      // An untied decoder is an output embedding of its own, resized the same way.
-      const decoder = this.lmHead.decoder;
-      const weight = this.resizedRows(decoder.weight, n, meanResizing);
-      this.lmHead.setDecoder(new Parameter(weight), DebertaV2PreTrainedModel.resizedBias(decoder.bias!, n, meanResizing));
-      weight.dispose();
-    }
-    this.lmHead.setBias(DebertaV2PreTrainedModel.resizedBias(this.lmHead.bias, n), this.wordEmbeddings.weight);
+    this.resizeTiedLmHead(this.lmHead, n, meanResizing);
   }
 
   forward(inputs: MaskedLMInputs & { labels: Tensor }): WithLoss<MaskedLMOutput>;

@@ -5,17 +5,15 @@ import type { Embedding } from '../../nn/embedding.js';
 import { Linear } from '../../nn/linear.js';
 import { binaryCrossEntropyWithLogits, crossEntropy, mseLoss } from '../../torch/functional.js';
 import type { Tensor } from '../../torch/tensor.js';
-import type { BaseModelOutput, EncoderInputs, QuestionAnsweringOutput, TaskOutput, WithLoss } from '../tasks.js';
+import type { EncoderInputs, QuestionAnsweringOutput, TaskOutput, WithLoss } from '../tasks.js';
 import type { DebertaV2Config } from './config.js';
 import { DebertaV2Model } from './model.js';
 import { ContextPooler } from './pooler.js';
 import { DebertaV2PreTrainedModel } from './pretrained.js';
+import { encoderExtras } from '../outputs.js';
 
 export type { QuestionAnsweringOutput, TaskOutput } from '../tasks.js';
 
-function extras(out: BaseModelOutput): Pick<BaseModelOutput, 'hiddenStates' | 'attentions'> {
-  return { ...(out.hiddenStates ? { hiddenStates: out.hiddenStates } : {}), ...(out.attentions ? { attentions: out.attentions } : {}) };
-}
 
 abstract class DebertaV2TaskModel extends DebertaV2PreTrainedModel {
   readonly deberta: DebertaV2Model;
@@ -55,8 +53,8 @@ export class DebertaV2ForSequenceClassification extends DebertaV2TaskModel {
     const out = this.deberta.forward(inputs);
     const logits = this.classifier.forward(this.dropout.forward(this.pooler.forward(out.lastHiddenState)));
     const labels = inputs.labels;
-    if (!labels) return { loss: null, logits, ...extras(out) };
-    return { ...this.#loss(logits, labels), ...extras(out) };
+    if (!labels) return { loss: null, logits, ...encoderExtras(out) };
+    return { ...this.#loss(logits, labels), ...encoderExtras(out) };
   }
 
   /**
@@ -110,7 +108,7 @@ export class DebertaV2ForTokenClassification extends DebertaV2TaskModel {
     const out = this.deberta.forward(inputs);
     const logits = this.classifier.forward(this.dropout.forward(out.lastHiddenState));
     const loss = inputs.labels ? crossEntropy(logits.view(-1, this.config.numLabels), inputs.labels.view(-1)) : null;
-    return { loss, logits, ...extras(out) };
+    return { loss, logits, ...encoderExtras(out) };
   }
 }
 
@@ -141,6 +139,6 @@ export class DebertaV2ForQuestionAnswering extends DebertaV2TaskModel {
       const e = inputs.endPositions.view(-1).clamp(0, ignored);
       loss = crossEntropy(startLogits, s, { ignoreIndex: ignored }).add(crossEntropy(endLogits, e, { ignoreIndex: ignored })).div(2);
     }
-    return { loss, startLogits, endLogits, ...extras(out) };
+    return { loss, startLogits, endLogits, ...encoderExtras(out) };
   }
 }

@@ -5,8 +5,8 @@ import { Linear } from '../../nn/linear.js';
 import { crossEntropy } from '../../torch/functional.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type {
-  BaseModelOutput,
-  EncoderExtras,
+  
+  
   EncoderInputs,
   QuestionAnsweringModel,
   QuestionAnsweringOutput,
@@ -20,10 +20,8 @@ import type { DistilBertEmbeddings } from './embeddings.js';
 import { DistilBertModel } from './model.js';
 import { DistilBertPreTrainedModel } from './pretrained.js';
 import { sequenceClassificationLoss, spanLoss } from '../task-losses.js';
+import { encoderExtras } from '../outputs.js';
 
-function extras(out: BaseModelOutput): EncoderExtras {
-  return { ...(out.hiddenStates ? { hiddenStates: out.hiddenStates } : {}), ...(out.attentions ? { attentions: out.attentions } : {}) };
-}
 
 /** A head over the encoder, kept under 'distilbert.' as in transformers. */
 abstract class DistilBertTaskModel extends DistilBertPreTrainedModel {
@@ -66,7 +64,7 @@ export class DistilBertForSequenceClassification extends DistilBertTaskModel imp
     const pooled = this.dropout.forward(this.preClassifier.forward(out.lastHiddenState.select(1, 0)).relu());
     const logits = this.classifier.forward(pooled);
     const loss = inputs.labels ? sequenceClassificationLoss(this.config, logits, inputs.labels) : null;
-    return { loss, logits, ...extras(out) };
+    return { loss, logits, ...encoderExtras(out) };
   }
 }
 
@@ -89,7 +87,7 @@ export class DistilBertForTokenClassification extends DistilBertTaskModel implem
     const out = this.distilbert.forward(inputs);
     const logits = this.classifier.forward(this.dropout.forward(out.lastHiddenState));
     const loss = inputs.labels ? crossEntropy(logits.view(-1, this.config.numLabels), inputs.labels.view(-1)) : null;
-    return { loss, logits, ...extras(out) };
+    return { loss, logits, ...encoderExtras(out) };
   }
 }
 
@@ -116,6 +114,6 @@ export class DistilBertForQuestionAnswering extends DistilBertTaskModel implemen
     const startLogits = start.squeeze(-1).contiguous();
     const endLogits = end.squeeze(-1).contiguous();
     const loss = inputs.startPositions && inputs.endPositions ? spanLoss(startLogits, endLogits, inputs.startPositions, inputs.endPositions) : null;
-    return { loss, startLogits, endLogits, ...extras(out) };
+    return { loss, startLogits, endLogits, ...encoderExtras(out) };
   }
 }

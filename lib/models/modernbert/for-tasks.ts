@@ -5,13 +5,11 @@ import { Linear } from '../../nn/linear.js';
 import { problemTypeFor, sequenceClassificationLoss, spanLoss, tokenClassificationLoss } from '../task-losses.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type { ProblemType } from '../pretrained-config.js';
-import type { BaseModelOutput, EncoderExtras, EncoderInputs, QuestionAnsweringOutput, TaskOutput, WithLoss } from '../tasks.js';
+import type { EncoderInputs, QuestionAnsweringOutput, TaskOutput, WithLoss } from '../tasks.js';
 import type { ModernBertConfig } from './config.js';
 import { ModernBertWithEncoder } from './with-encoder.js';
+import { encoderExtras } from '../outputs.js';
 
-function extras(out: BaseModelOutput): EncoderExtras {
-  return { ...(out.hiddenStates ? { hiddenStates: out.hiddenStates } : {}), ...(out.attentions ? { attentions: out.attentions } : {}) };
-}
 
 /** A head with dropout and a classifier of `outputs` columns after the prediction head. */
 abstract class ModernBertClassifierModel extends ModernBertWithEncoder {
@@ -59,7 +57,7 @@ export class ModernBertForSequenceClassification extends ModernBertClassifierMod
     const out = this.model.forward(inputs);
     const logits = this.classify(this.pool(out.lastHiddenState, inputs.attentionMask));
     const loss = inputs.labels ? sequenceClassificationLoss(this.config, logits, inputs.labels) : null;
-    return { loss, logits, ...extras(out) };
+    return { loss, logits, ...encoderExtras(out) };
   }
 }
 
@@ -77,7 +75,7 @@ export class ModernBertForTokenClassification extends ModernBertClassifierModel 
     const out = this.model.forward(inputs);
     const logits = this.classify(out.lastHiddenState);
     const loss = inputs.labels ? tokenClassificationLoss(this.config, logits, inputs.labels) : null;
-    return { loss, logits, ...extras(out) };
+    return { loss, logits, ...encoderExtras(out) };
   }
 }
 
@@ -99,7 +97,7 @@ export class ModernBertForQuestionAnswering extends ModernBertClassifierModel {
     const startLogits = start.squeeze(-1).contiguous();
     const endLogits = end.squeeze(-1).contiguous();
     const loss = inputs.startPositions && inputs.endPositions ? spanLoss(startLogits, endLogits, inputs.startPositions, inputs.endPositions) : null;
-    return { loss, startLogits, endLogits, ...extras(out) };
+    return { loss, startLogits, endLogits, ...encoderExtras(out) };
   }
 }
 

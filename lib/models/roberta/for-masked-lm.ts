@@ -1,5 +1,4 @@
 import { zeros_ } from '../../nn/init.js';
-import { Parameter } from '../../nn/parameter.js';
 import type { Tensor } from '../../torch/tensor.js';
 import { mlmHead } from '../masked-lm.js';
 import type { MaskedLMInputs, MaskedLMOutput, WithLoss } from '../tasks.js';
@@ -39,15 +38,7 @@ export class RobertaForMaskedLM extends RobertaPreTrainedModel {
   }
 
   protected override resizeHeads(_old: number, n: number, meanResizing: boolean): void {
-    if (!this.lmHead.tiedToEmbeddings) {
-      // An untied decoder is an output embedding of its own: resized the same way, its new
-      // bias entries at the old ones' mean under mean resizing, as transformers does.
-      const decoder = this.lmHead.decoder;
-      const weight = this.resizedRows(decoder.weight, n, meanResizing);
-      this.lmHead.setDecoder(new Parameter(weight), RobertaPreTrainedModel.resizedBias(decoder.bias!, n, meanResizing));
-      weight.dispose();
-    }
-    this.lmHead.setBias(RobertaPreTrainedModel.resizedBias(this.lmHead.bias, n), this.wordEmbeddings.weight);
+    this.resizeTiedLmHead(this.lmHead, n, meanResizing);
   }
 
   forward(inputs: MaskedLMInputs & { labels: Tensor }): WithLoss<MaskedLMOutput>;

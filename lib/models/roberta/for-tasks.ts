@@ -4,16 +4,13 @@
 import { Dropout } from '../../nn/activations.js';
 import { Linear } from '../../nn/linear.js';
 import type { Tensor } from '../../torch/tensor.js';
-import type { BertModelOutput } from '../bert/model.js';
-import type { EncoderExtras, EncoderInputs, QuestionAnsweringOutput, TaskOutput, WithLoss } from '../tasks.js';
+import type { EncoderInputs, QuestionAnsweringOutput, TaskOutput, WithLoss } from '../tasks.js';
 import { RobertaClassificationHead } from './classification-head.js';
 import type { RobertaConfig } from './config.js';
 import { sequenceClassificationLoss, spanLoss, tokenClassificationLoss } from '../task-losses.js';
 import { RobertaPreTrainedModel } from './pretrained.js';
+import { encoderExtras } from '../outputs.js';
 
-function extras(out: BertModelOutput): EncoderExtras {
-  return { ...(out.hiddenStates ? { hiddenStates: out.hiddenStates } : {}), ...(out.attentions ? { attentions: out.attentions } : {}) };
-}
 
 export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
   static readonly architecture: string = 'RobertaForSequenceClassification';
@@ -31,7 +28,7 @@ export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
     const out = this.roberta.forward(inputs);
     const logits = this.classifier.forward(out.lastHiddenState);
     const loss = inputs.labels ? sequenceClassificationLoss(this.config, logits, inputs.labels) : null;
-    return { loss, logits, ...extras(out) };
+    return { loss, logits, ...encoderExtras(out) };
   }
 }
 
@@ -54,7 +51,7 @@ export class RobertaForTokenClassification extends RobertaPreTrainedModel {
     const out = this.roberta.forward(inputs);
     const logits = this.classifier.forward(this.dropout.forward(out.lastHiddenState));
     const loss = inputs.labels ? tokenClassificationLoss(this.config, logits, inputs.labels) : null;
-    return { loss, logits, ...extras(out) };
+    return { loss, logits, ...encoderExtras(out) };
   }
 }
 
@@ -78,6 +75,6 @@ export class RobertaForQuestionAnswering extends RobertaPreTrainedModel {
     const startLogits = start.squeeze(-1).contiguous();
     const endLogits = end.squeeze(-1).contiguous();
     const loss = inputs.startPositions && inputs.endPositions ? spanLoss(startLogits, endLogits, inputs.startPositions, inputs.endPositions) : null;
-    return { loss, startLogits, endLogits, ...extras(out) };
+    return { loss, startLogits, endLogits, ...encoderExtras(out) };
   }
 }
