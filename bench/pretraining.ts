@@ -52,7 +52,9 @@ function configFields(c: Case): Record<string, unknown> {
   const family = models.familyOf(c.arch);
   const positions = family.positionFields?.(512) ?? { max_position_embeddings: 512 };
   const config = new family.configClass({ ...family.presets![c.preset], vocab_size: VOCAB, pad_token_id: 1, ...positions });
-  return { ...config.toJSON(), architectures: [transformersClass(c)] };
+  // Special ids past this vocabulary (ModernBERT's 50281...) point at an ordinary token instead.
+  const ids = Object.fromEntries(Object.entries(config.toJSON()).filter(([k, v]) => k.endsWith('_token_id') && typeof v === 'number' && v >= VOCAB).map(([k]) => [k, 2]));
+  return { ...config.toJSON(), ...ids, architectures: [transformersClass(c)] };
 }
 const transformersClass = (c: Case) => models.modelClassFor(models.familyOf(c.arch), withNsp(c) ? 'preTraining' : 'maskedLM').architecture;
 
@@ -237,7 +239,7 @@ const lines = [
   '|---|---:|---:|---:|',
   ...memory.map((m) => `| ${m.name} | ${(m.ours / 2 ** 20).toFixed(0)} MiB | ${(m.peer / 2 ** 20).toFixed(0)} MiB | ${(m.ours / m.peer).toFixed(2)}x |`),
   '',
-  `Data pipeline (shards → NSP pairs → masked batch of 16×${SEQ}): ${pipelineMs.toFixed(2)} ms a batch, ${((pipelineMs / miniStep) * 100).toFixed(1)}% of a BERT-mini float32 step.`,
+  `Data pipeline (shards → NSP pairs → masked batch of 16×${SEQ}): ${pipelineMs.toFixed(2)} ms a batch${Number.isNaN(miniStep) ? '' : `, ${((pipelineMs / miniStep) * 100).toFixed(1)}% of a BERT-mini float32 step`}.`,
 ];
 const report = `${lines.join('\n')}\n`;
 console.log(`\n${report}`);

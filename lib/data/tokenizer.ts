@@ -130,9 +130,15 @@ export class Tokenizer {
     this.tokenizerClass = options.tokenizerClass;
   }
 
-  /** @internal A tokenizer from a native one built here (the trainers). */
-  static fromNative(tokenizer: NativeTokenizer, options: { lowercase: boolean; modelMaxLength: number; specialTokens: SpecialTokens; tokenizerClass: string }): Tokenizer {
-    return new Tokenizer(tokenizer, options);
+  /** A tokenizer from the text of a tokenizer.json (what the trainers build), with its special tokens named. */
+  static fromJSONText(text: string, options: { lowercase: boolean; modelMaxLength: number; specialTokens: SpecialTokens; tokenizerClass: string }): Tokenizer {
+    let native: NativeTokenizer;
+    try {
+      native = tokenizers.Tokenizer.fromString(text);
+    } catch (err) {
+      throw new Error(`not a tokenizer.json the tokenizers library can read: ${(err as Error).message}`);
+    }
+    return new Tokenizer(native, options);
   }
 
   /** The special tokens a vocabulary holds in their usual spellings, for tokenizers whose folder names none. */

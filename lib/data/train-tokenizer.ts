@@ -83,8 +83,7 @@ async function trainByteLevelBpe(files: readonly string[], options: TrainTokeniz
     decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
     model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, vocab, merges: merges.map(([x, y]) => `${x} ${y}`) },
   };
-  const native = tokenizers.Tokenizer.fromString(JSON.stringify(json));
-  const tokenizer = Tokenizer.fromNative(native, {
+  const tokenizer = Tokenizer.fromJSONText(JSON.stringify(json), {
     lowercase: false,
     modelMaxLength: 512,
     specialTokens: { cls: BPE_SPECIAL_TOKENS.bos, sep: BPE_SPECIAL_TOKENS.eos, pad: BPE_SPECIAL_TOKENS.pad, mask: BPE_SPECIAL_TOKENS.mask, unk: BPE_SPECIAL_TOKENS.unk, bos: BPE_SPECIAL_TOKENS.bos, eos: BPE_SPECIAL_TOKENS.eos },
