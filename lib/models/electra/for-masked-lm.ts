@@ -5,7 +5,8 @@ import { mlmHead } from '../masked-lm.js';
 import type { MaskedLMInputs, MaskedLMOutput, WithLoss } from '../tasks.js';
 import type { ElectraConfig } from './config.js';
 import { ElectraGeneratorPredictions } from './heads.js';
-import { ElectraHeadModel, encoderExtras } from './head-model.js';
+import { ElectraHeadModel } from './head-model.js';
+import { encoderExtras } from '../outputs.js';
 
 /**
  * The generator: ELECTRA's masked language model. generator_predictions brings the hidden

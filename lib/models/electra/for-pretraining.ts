@@ -3,7 +3,8 @@ import type { Tensor } from '../../torch/tensor.js';
 import type { EncoderInputs, PreTrainingOutput, WithLoss } from '../tasks.js';
 import type { ElectraConfig } from './config.js';
 import { ElectraDiscriminatorPredictions } from './heads.js';
-import { ElectraHeadModel, encoderExtras } from './head-model.js';
+import { ElectraHeadModel } from './head-model.js';
+import { encoderExtras } from '../outputs.js';
 
 export interface ElectraPreTrainingInputs extends EncoderInputs {
   /** 1 where the token was replaced (by the generator), 0 where it is the original; (batch, length). */

@@ -2,13 +2,13 @@
 // (single-label, multi-label, regression), token classification, extractive question answering.
 import { Dropout } from '../../nn/activations.js';
 import { Linear } from '../../nn/linear.js';
-import { crossEntropy } from '../../torch/functional.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type { EncoderInputs, QuestionAnsweringOutput, TaskOutput, WithLoss } from '../tasks.js';
 import type { ElectraConfig } from './config.js';
 import { ElectraClassificationHead } from './heads.js';
-import { ElectraHeadModel, encoderExtras } from './head-model.js';
-import { sequenceClassificationLoss, spanLoss } from '../task-losses.js';
+import { ElectraHeadModel } from './head-model.js';
+import { encoderExtras } from '../outputs.js';
+import { sequenceClassificationLoss, spanLoss, tokenClassificationLoss } from '../task-losses.js';
 
 export class ElectraForSequenceClassification extends ElectraHeadModel {
   static readonly architecture: string = 'ElectraForSequenceClassification';
@@ -48,7 +48,7 @@ export class ElectraForTokenClassification extends ElectraHeadModel {
   forward(inputs: EncoderInputs & { labels?: Tensor | null }): TaskOutput {
     const out = this.electra.forward(inputs);
     const logits = this.classifier.forward(this.dropout.forward(out.lastHiddenState));
-    const loss = inputs.labels ? crossEntropy(logits.view(-1, this.config.numLabels), inputs.labels.view(-1)) : null;
+    const loss = inputs.labels ? tokenClassificationLoss(this.config, logits, inputs.labels) : null;
     return { loss, logits, ...encoderExtras(out) };
   }
 }

@@ -1,6 +1,5 @@
 // What every ELECTRA head model shares: the encoder kept under 'electra.', as transformers names it.
 import type { Embedding } from '../../nn/embedding.js';
-import type { BaseModelOutput, EncoderExtras } from '../tasks.js';
 import type { ElectraConfig } from './config.js';
 import { ElectraModel } from './model.js';
 import { ElectraPreTrainedModel } from './pretrained.js';
@@ -22,7 +21,3 @@ export abstract class ElectraHeadModel extends ElectraPreTrainedModel {
   }
 }
 
-/** The hidden states and attentions the encoder returned, when it was asked for them. */
-export function encoderExtras(out: BaseModelOutput): EncoderExtras {
-  return { ...(out.hiddenStates ? { hiddenStates: out.hiddenStates } : {}), ...(out.attentions ? { attentions: out.attentions } : {}) };
-}
