@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { packageRoot } from '../package-root.js';
-import { closest, UsageError } from './args.js';
+import { OptionError } from '../train/recipes/options.js';
+import { closest } from './args.js';
 
 interface Subcommand {
   summary: string;
@@ -58,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     const message = err instanceof Error ? err.message : String(err);
     // The addon's load error names the package and the fix itself.
     process.stderr.write(err instanceof Error && err.name === 'AddonLoadError' ? `${message}\n` : `plm-torch ${name}: ${message}\n`);
-    if (err instanceof UsageError) return 2;
+    if (err instanceof OptionError) return 2;
     if (process.env.PLM_TORCH_DEBUG === '1' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return 1;
   }

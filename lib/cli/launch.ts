@@ -7,16 +7,12 @@ import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-import { environment } from '../distributed/process-group.js';
+import { isRankProcess } from '../distributed/process-group.js';
 import { UsageError } from './args.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/plm-torch.js', import.meta.url));
 
-/** True when this process is one rank of a multi-process run (torchrun's variables are set). */
-export function isRankProcess(): boolean {
-  const env = environment();
-  return env.rank !== undefined && (env.worldSize ?? 1) > 1;
-}
+export { isRankProcess };
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
 export function freePort(): Promise<number> {

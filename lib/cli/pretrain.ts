@@ -1,25 +1,12 @@
-// plm-torch pretrain: MLM + NSP (or MLM only) pretraining of a BERT from a corpus or shards.
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-import { PretrainingStream } from '../data/pretraining-stream.js';
-import { MANIFEST, prepareShards, ShardedCorpus } from '../data/shards.js';
-import { Tokenizer } from '../data/tokenizer.js';
-import { AutoModelForMaskedLM, AutoModelForPreTraining } from '../models/auto.js';
-import { configFromJSON, type PretrainedConfig } from '../models/pretrained-config.js';
-import { familyOf, registeredFamilies, type Family } from '../models/registry.js';
-import type { MaskedLanguageModel, PreTrainingModel } from '../models/tasks.js';
-import { manualSeed } from '../torch/creation.js';
-import { PretrainingBatches } from '../train/batches.js';
-import { evaluatePretraining } from '../train/evaluate.js';
-import { Trainer, type TrainableModel } from '../train/trainer.js';
-import type { MlmBatch } from '../data/mlm-collator.js';
-import { DistributedDataParallel } from '../distributed/ddp.js';
-import { initProcessGroup } from '../distributed/process-group.js';
+// plm-torch pretrain: the pretrain recipe (lib/train/recipes) from the command line, with
+// progress on the terminal and the result on stdout.
+import { isRankProcess } from '../distributed/process-group.js';
+import { registeredFamilies } from '../models/registry.js';
+import type { RecipeHooks, RecipeResult } from '../train/recipes/options.js';
+import { checkPretrainOptions, pretrain as pretrainRecipe, type PretrainOptions } from '../train/recipes/pretrain.js';
 import { integer, number, parseCommand, required, UsageError } from './args.js';
-import { isRankProcess, launchLocal } from './launch.js';
-import { trainInTerminal } from './progress.js';
-import { readJsonObject } from '../io/json-file.js';
+import { launchLocal } from './launch.js';
+import { terminalHooks } from './progress.js';
 
 const HELP = `Usage: plm-torch pretrain (--corpus FILES... | --data DIR) --tokenizer DIR --out DIR [options]
 
@@ -54,32 +41,6 @@ vocab.txt) with metrics.jsonl, eval.json and checkpoints/.
   --dist-timeout S       seconds a rank waits for the others before failing (default 300)
   --quiet                no progress output
 `;
-
-/** The family --arch names, or a usage error listing the known ones. */
-export function architectureFamily(arch: string): Family {
-  try {
-    return familyOf(arch, '--arch');
-  } catch {
-    throw new UsageError(`--arch must be one of ${registeredFamilies().map((f) => f.modelType).join(', ')}, got '${arch}'`);
-  }
-}
-
-/**
- * A fresh model's config: a preset size of the family (or a config.json), the tokenizer's
- * vocabulary size and padding id, and positions for the sequence length.
- */
-export function modelConfig(family: Family, name: string, vocab: { vocabSize: number; padId: number }, seqLen: number): PretrainedConfig {
-  const presets = family.presets ?? {};
-  if (name.endsWith('.json')) {
-    if (!existsSync(name)) throw new UsageError(`--model: ${name} does not exist`);
-    const json = readJsonObject(name, '--model config');
-    const config = json.model_type === undefined || json.model_type === family.modelType ? configFromJSON(family.configClass, json) : configFromJSON(familyOf(json.model_type, name).configClass, json);
-    return config.with({ vocab_size: vocab.vocabSize, pad_token_id: vocab.padId });
-  }
-  if (!(name in presets)) throw new UsageError(`--model must be ${Object.keys(presets).join(', ')} or a config.json, got '${name}'`);
-  const positions = family.positionFields?.(seqLen) ?? { max_position_embeddings: Math.max(512, seqLen) };
-  return new family.configClass({ ...presets[name], vocab_size: vocab.vocabSize, pad_token_id: vocab.padId, ...positions });
-}
 
 /** The flags pretrain and adapt share: one training loop (trainAndSave) runs under both. */
 export const TRAINING_FLAGS = {
@@ -121,167 +82,73 @@ export async function pretrain(args: string[]): Promise<number> {
   );
   if (!parsed) return 0;
   const { values, flag } = parsed;
-  const out = required(values.out, '--out');
   const nproc = integer(values.nproc, '--nproc', 1);
-  const distTimeoutMs = distTimeout(values['dist-timeout']);
   const steps = integer(values.steps, '--steps', 1000);
-  const batchSize = integer(values['batch-size'], '--batch-size', 32);
-  const seqLen = integer(values['max-length'], flag('max-length'), 128, 8);
-  const lr = number(values.lr, '--lr', 1e-4);
-  const seed = integer(values.seed, '--seed', 42, 0);
-  const maskProbability = number(values['mask-prob'], '--mask-prob', 0.15);
-  if (!(maskProbability < 1)) throw new UsageError(`--mask-prob must be below 1, got ${maskProbability}`);
-  if (values.optimizer !== 'adamw' && values.optimizer !== 'lamb') throw new UsageError(`--optimizer must be adamw or lamb, got '${values.optimizer}'`);
-  if (!values.corpus && !values.data) throw new UsageError('give --corpus FILES or --data DIR');
-  const tokenizerDir = required(values.tokenizer, '--tokenizer');
-  if (!isRankProcess()) refusePreviousRun(out, values.resume!, values.data !== undefined);
-  if (nproc > 1 && !isRankProcess()) return launchLocal('pretrain', args, nproc);
-  const tokenizer = Tokenizer.fromPretrained(tokenizerDir);
-  const family = architectureFamily(values.arch!);
-  const config = modelConfig(family, values.model!, tokenizer, seqLen);
-  // Families without next sentence prediction pretrain as RoBERTa does: MLM only, packed.
-  const mlmOnly = values['mlm-only'] || !family.nextSentencePrediction;
-  manualSeed(seed);
-
-  const result = await trainAndSave({
-    model: mlmOnly ? AutoModelForMaskedLM.fromConfig(config) : AutoModelForPreTraining.fromConfig(config),
-    tokenizer,
-    corpus: values.corpus,
-    dataDir: values.data,
-    out,
+  const options: PretrainOptions = {
+    out: required(values.out, '--out'),
+    ...(values.corpus ? { corpus: values.corpus } : {}),
+    ...(values.data ? { data: values.data } : {}),
+    arch: values.arch!,
+    model: values.model!,
     steps,
-    batchSize,
-    seqLen,
-    lr,
-    seed,
-    maskProbability,
-    mlmOnly,
-    optimizer: values.optimizer,
-    warmupSteps: values.warmup === undefined ? Math.floor(steps / 100) : integer(values.warmup, '--warmup', 0, 0),
-    gradientAccumulation: integer(values['grad-accum'], '--grad-accum', 1),
-    bf16: values.bf16,
+    batchSize: integer(values['batch-size'], '--batch-size', 32),
+    gradAccum: integer(values['grad-accum'], '--grad-accum', 1),
+    maxLength: integer(values['max-length'], flag('max-length'), 128, 8),
+    lr: number(values.lr, '--lr', 1e-4),
+    warmup: values.warmup === undefined ? Math.floor(steps / 100) : integer(values.warmup, '--warmup', 0, 0),
+    optimizer: optimizerFlag(values.optimizer!),
+    maskProb: number(values['mask-prob'], '--mask-prob', 0.15),
+    mlmOnly: values['mlm-only']!,
+    bf16: values.bf16!,
     checkpointEvery: integer(values['checkpoint-every'], '--checkpoint-every', 500, 0),
-    resume: values.resume,
-    quiet: values.quiet,
-    distTimeoutMs,
-    verb: 'pretrained',
-  });
-  return result.cancelled ? 130 : 0;
+    seed: integer(values.seed, '--seed', 42, 0),
+    resume: values.resume!,
+    distTimeout: distTimeout(values['dist-timeout']),
+    // Last, as the flags' values are checked first.
+    tokenizer: required(values.tokenizer, '--tokenizer'),
+  };
+  return runMaskedLmCommand({ command: 'pretrain', verb: 'pretrained', args, nproc, quiet: values.quiet!, check: (hooks) => checkPretrainOptions(options, hooks), run: (hooks) => pretrainRecipe(options, hooks) });
 }
 
-export interface TrainAndSaveOptions {
-  model: PreTrainingModel | MaskedLanguageModel;
-  tokenizer: Tokenizer;
-  corpus?: string[];
-  dataDir?: string;
-  out: string;
-  steps: number;
-  batchSize: number;
-  seqLen: number;
-  lr: number;
-  seed: number;
-  maskProbability: number;
-  mlmOnly: boolean;
-  optimizer: 'adamw' | 'lamb';
-  warmupSteps: number;
-  gradientAccumulation: number;
-  bf16: boolean;
-  checkpointEvery: number;
-  resume: boolean;
-  quiet: boolean;
-  /** Collective timeout when this process is one rank of a data-parallel run. */
-  distTimeoutMs?: number;
-  verb: string;
+/**
+ * pretrain's and adapt's common end: options checked once, --nproc's ranks started (or this
+ * process, one of them, trains), progress on the terminal, the result line on stdout.
+ */
+export async function runMaskedLmCommand(c: { command: string; verb: string; args: string[]; nproc: number; quiet: boolean; check: (hooks: RecipeHooks) => void; run: (hooks: RecipeHooks) => Promise<RecipeResult> }): Promise<number> {
+  const quiet = quietRank(c.quiet);
+  const hooks = terminalHooks({ quiet });
+  if (!isRankProcess()) c.check(hooks);
+  if (c.nproc > 1 && !isRankProcess()) return launchLocal(c.command, c.args, c.nproc);
+  try {
+    const result = await c.run(hooks);
+    if (!quiet) printPretrainingResult(c.verb, result);
+    return result.cancelled ? 130 : 0;
+  } finally {
+    hooks.dispose();
+  }
 }
 
-/** --dist-timeout in seconds as the whole milliseconds c10d takes (1 ms to 24.8 days). */
+function optimizerFlag(value: string): 'adamw' | 'lamb' {
+  if (value !== 'adamw' && value !== 'lamb') throw new UsageError(`--optimizer must be adamw or lamb, got '${value}'`);
+  return value;
+}
+
+/** --quiet, and every rank but 0 of a data-parallel run: one process reports. */
+export function quietRank(quiet: boolean): boolean {
+  return quiet || (isRankProcess() && process.env.RANK !== '0');
+}
+
+/** The line pretrain and adapt end with: the step count and what eval.json holds. */
+export function printPretrainingResult(verb: string, result: RecipeResult): void {
+  const m = result.metrics as { mlmLoss: number; perplexity: number; maskedAccuracy: number; nspAccuracy?: number; processes?: number } | null;
+  if (result.cancelled || !m) return;
+  process.stdout.write(
+    `${verb} ${result.step} steps${m.processes ? ` on ${m.processes} processes` : ''} → ${result.out}: MLM loss ${m.mlmLoss.toFixed(3)}, perplexity ${m.perplexity.toFixed(1)}, masked accuracy ${(m.maskedAccuracy * 100).toFixed(1)}%${m.nspAccuracy === undefined ? '' : `, NSP accuracy ${(m.nspAccuracy * 100).toFixed(1)}%`}\n`,
+  );
+}
+
+/** --dist-timeout in seconds (the recipe checks its range). */
 export function distTimeout(value: string | undefined): number {
-  const ms = Math.round(number(value, '--dist-timeout', 300) * 1000);
-  if (!(ms >= 1 && ms <= 2 ** 31 - 1)) throw new UsageError(`--dist-timeout must be from 0.001 to ${(2 ** 31 - 1) / 1000} seconds (24.8 days), got ${value}`);
-  return ms;
+  return number(value, '--dist-timeout', 300);
 }
 
-/**
- * A run leaves OUT/data, checkpoints and metrics.jsonl. A second run into the same OUT without
- * --resume would train on the first run's shards (whatever --corpus now says) and append to
- * its metrics, so it is refused. Shared by pretrain and adapt.
- */
-export function refusePreviousRun(out: string, resume: boolean, dataGiven: boolean): void {
-  if (resume) return;
-  // With --data the shards are the user's own, wherever they lie (OUT/data included).
-  const previous = [...(dataGiven ? [] : ['data']), 'checkpoints', 'metrics.jsonl'].filter((name) => existsSync(join(out, name)));
-  if (previous.length > 0) throw new UsageError(`--out: ${out} holds a previous run (${previous.join(', ')}): pass --resume to continue it, or choose another --out`);
-}
-
-/**
- * Shared by pretrain and adapt: shards from the corpus (unless given), MLM(+NSP) batches, the
- * trainer, a final checkpoint, evaluation, and OUT as a Hugging Face folder with the tokenizer.
- */
-export async function trainAndSave(o: TrainAndSaveOptions): Promise<{ step: number; cancelled: boolean }> {
-  // Every rank checks before the rendezvous, so none can see shards another has begun to
-  // write (a rank writes only after all have joined). This covers ranks started by torchrun;
-  // --nproc's launcher has checked once already.
-  if (isRankProcess()) refusePreviousRun(o.out, o.resume, o.dataDir !== undefined);
-  // One rank of a data-parallel run (plm-torch ... --nproc N, or torchrun's variables).
-  const group = isRankProcess() ? initProcessGroup({ timeoutMs: o.distTimeoutMs ?? 300_000 }) : null;
-  const rank = group?.rank ?? 0;
-  const worldSize = group?.worldSize ?? 1;
-  const quiet = o.quiet || rank > 0;
-  let dataDir = o.dataDir;
-  if (!dataDir) {
-    dataDir = join(o.out, 'data');
-    if (rank === 0 && !existsSync(join(dataDir, MANIFEST))) {
-      const manifest = await prepareShards(o.corpus ?? [], o.tokenizer, dataDir);
-      if (!quiet) process.stderr.write(`prepared ${manifest.documents} documents, ${manifest.tokens} tokens\n`);
-    }
-    group?.barrier(); // the other ranks read the shards rank 0 wrote
-  }
-  const corpus = new ShardedCorpus(dataDir);
-  const model = o.model as unknown as TrainableModel<MlmBatch>;
-  const ddp = group ? new DistributedDataParallel(model, group) : undefined;
-  const makeBatches = (streamSeed: number) =>
-    new PretrainingBatches(
-      new PretrainingStream(corpus, { mode: o.mlmOnly ? 'packed' : 'nsp', maxSeqLength: o.seqLen, seed: streamSeed, rank, worldSize, clsId: o.tokenizer.clsId, sepId: o.tokenizer.sepId }),
-      { vocabSize: o.tokenizer.vocabSize, maskId: o.tokenizer.maskId, padId: o.tokenizer.padId, specialIds: o.tokenizer.specialIds, maskProbability: o.maskProbability, seed: streamSeed + 1 + 7919 * rank },
-      o.batchSize,
-    );
-  const trainer = new Trainer<MlmBatch>({
-    model,
-    batches: makeBatches(o.seed),
-    out: o.out,
-    steps: o.steps,
-    lr: o.lr,
-    optimizer: o.optimizer,
-    warmupSteps: o.warmupSteps,
-    gradientAccumulation: o.gradientAccumulation,
-    mixedPrecision: o.bf16 ? 'bfloat16' : null,
-    checkpointEvery: o.checkpointEvery,
-    resume: o.resume,
-    ddp,
-  });
-  const result = await trainInTerminal(trainer, o.steps, { quiet });
-  if (result.cancelled) {
-    corpus.close();
-    ddp?.destroy();
-    group?.destroy();
-    return { step: result.step, cancelled: true };
-  }
-  await trainer.checkpoint();
-  if (rank === 0) {
-    const evalBatches = makeBatches(o.seed + 1000);
-    const metrics = evaluatePretraining(o.model, Array.from({ length: 8 }, () => evalBatches.next()));
-    await o.model.savePretrained(o.out);
-    o.tokenizer.save(o.out);
-    writeFileSync(join(o.out, 'eval.json'), `${JSON.stringify({ step: trainer.step, ...(worldSize > 1 ? { processes: worldSize } : {}), ...metrics }, null, 2)}\n`);
-    if (!quiet) {
-      process.stdout.write(
-        `${o.verb} ${trainer.step} steps${worldSize > 1 ? ` on ${worldSize} processes` : ''} → ${o.out}: MLM loss ${metrics.mlmLoss.toFixed(3)}, perplexity ${metrics.perplexity.toFixed(1)}, masked accuracy ${(metrics.maskedAccuracy * 100).toFixed(1)}%${metrics.nspAccuracy === undefined ? '' : `, NSP accuracy ${(metrics.nspAccuracy * 100).toFixed(1)}%`}\n`,
-      );
-    }
-  }
-  corpus.close();
-  group?.barrier();
-  ddp?.destroy();
-  group?.destroy();
-  return { step: trainer.step, cancelled: false };
-}

@@ -1,7 +1,8 @@
 // Progress on the terminal: a line rewritten in place on a TTY (step, loss, tokens/s, time
 // left), a line every 10% otherwise; the trainer's log messages on their own lines (warnings
 // even when quiet).
-import type { LogRecord, Trainer, TrainResult } from '../train/trainer.js';
+import type { RecipeHooks } from '../train/recipes/options.js';
+import type { LogRecord, Trainer } from '../train/trainer.js';
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
@@ -29,15 +30,7 @@ export class SmoothedSpeed {
   }
 }
 
-let terminalReports = true;
-
-/** Off in a worker that forwards the trainer's events to its host instead. */
-export function setTerminalReports(on: boolean): void {
-  terminalReports = on;
-}
-
 export function progressReporter<B>(trainer: Trainer<B>, total: number, { quiet = false, stream = process.stderr }: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): () => void {
-  if (!terminalReports) return () => {};
   const started = Date.now();
   let firstStep: number | undefined;
   const tty = stream.isTTY === true;
@@ -74,17 +67,26 @@ export function progressReporter<B>(trainer: Trainer<B>, total: number, { quiet 
 }
 
 /**
- * Trains with progress on the terminal; Ctrl-C stops at the next step boundary after a
- * checkpoint (the result then says cancelled).
+ * Hooks that show a recipe's run on the terminal: progress and the trainer's messages on
+ * stderr, options named by their flags, and Ctrl-C stopping at the next step boundary after a
+ * checkpoint. dispose() once the recipe has returned.
  */
-export async function trainInTerminal<B>(trainer: Trainer<B>, total: number, options: { quiet?: boolean } = {}): Promise<TrainResult> {
-  const stop = progressReporter(trainer, total, options);
-  const interrupt = () => trainer.requestStop();
-  process.once('SIGINT', interrupt);
-  try {
-    return await trainer.train();
-  } finally {
-    process.off('SIGINT', interrupt);
-    stop();
-  }
+export function terminalHooks({ quiet = false, resumeHint }: { quiet?: boolean; resumeHint?: string } = {}): RecipeHooks & { dispose(): void } {
+  const stops: (() => void)[] = [];
+  return {
+    optionName: (key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    ...(resumeHint ? { resumeHint } : {}),
+    onLog: (r) => {
+      if (!quiet || r.level === 'warn') process.stderr.write(`${r.level === 'warn' ? 'warning: ' : ''}${r.message}\n`);
+    },
+    onTrainer: (trainer) => {
+      stops.push(progressReporter(trainer, trainer.options.steps, { quiet }));
+      const interrupt = () => trainer.requestStop();
+      process.once('SIGINT', interrupt);
+      stops.push(() => process.off('SIGINT', interrupt));
+    },
+    dispose: () => {
+      for (const stop of stops.splice(0)) stop();
+    },
+  };
 }

@@ -34,6 +34,12 @@ export function environment(): { rank?: number; worldSize?: number; localRank?: 
   return { rank: fromEnv('RANK'), worldSize: fromEnv('WORLD_SIZE'), localRank: fromEnv('LOCAL_RANK'), masterAddr: process.env.MASTER_ADDR || undefined, masterPort: fromEnv('MASTER_PORT') };
 }
 
+/** True when this process is one rank of a multi-process run (torchrun's variables are set). */
+export function isRankProcess(): boolean {
+  const env = environment();
+  return env.rank !== undefined && (env.worldSize ?? 1) > 1;
+}
+
 export class ProcessGroup {
   readonly rank: number;
   readonly worldSize: number;

@@ -72,6 +72,8 @@ export interface PreTrainingOutput extends EncoderExtras {
   mlmLoss: Tensor | null;
   /** The next-sentence loss, for families that pretrain with one. */
   nspLoss: Tensor | null;
+  /** The loss's parts by name, which the Trainer logs as mlmLoss and nspLoss. */
+  losses: { mlm: Tensor | null; nsp: Tensor | null };
   predictionLogits: Tensor;
   seqRelationshipLogits: Tensor | null;
 }

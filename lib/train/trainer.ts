@@ -27,11 +27,12 @@ import { describeValue } from '../torch/describe.js';
 
 /**
  * What the Trainer needs of a model, whatever its family or task: a Module whose forward takes
- * a batch and returns a loss (and, for pretraining, its MLM and NSP parts, which are logged),
- * and that saves itself as a Hugging Face folder (checkpoints and OUT/best).
+ * a batch and returns a loss (and, optionally, its named parts, such as pretraining's mlm and
+ * nsp, each logged as `<name>Loss`), and that saves itself as a Hugging Face folder
+ * (checkpoints and OUT/best).
  */
 export interface TrainableModel<B> extends Module {
-  forward(batch: B): { loss: Tensor | null; mlmLoss?: Tensor | null; nspLoss?: Tensor | null };
+  forward(batch: B): { loss: Tensor | null; losses?: Readonly<Record<string, Tensor | null>> };
   savePretrained(dir: string): Promise<void>;
 }
 
@@ -85,8 +86,8 @@ export interface TrainResult {
 export interface StepRecord {
   step: number;
   loss: number;
-  mlmLoss?: number;
-  nspLoss?: number;
+  /** The loss's named parts (mlmLoss, nspLoss, ...), as the model's forward gives them. */
+  [part: `${string}Loss`]: number | undefined;
   lr: number;
   gradNorm: number;
   tokens: number;
@@ -304,8 +305,7 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     const started = process.hrtime.bigint();
     o.model.train();
     let loss = 0;
-    let mlm = 0;
-    let nsp = 0;
+    const parts = new Map<string, number>();
     let tokens = 0;
     for (let micro = 0; micro < o.gradientAccumulation; micro++) {
       o.ddp?.prepareBackward(micro === o.gradientAccumulation - 1);
@@ -317,8 +317,9 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
         if (!out.loss) throw new Error('the model returned no loss: the batches need labels');
         out.loss.div(o.gradientAccumulation).backward();
         loss += (out.loss.item() as number) / o.gradientAccumulation;
-        if (out.mlmLoss) mlm += (out.mlmLoss.item() as number) / o.gradientAccumulation;
-        if (out.nspLoss) nsp += (out.nspLoss.item() as number) / o.gradientAccumulation;
+        for (const [name, part] of Object.entries(out.losses ?? {})) {
+          if (part) parts.set(name, (parts.get(name) ?? 0) + (part.item() as number) / o.gradientAccumulation);
+        }
       });
     }
     const gradNorm = o.maxGradNorm > 0 ? clipGradNorm_(o.model.parameters(), o.maxGradNorm) : 0;
@@ -327,11 +328,17 @@ export class Trainer<B> extends EventEmitter<TrainerEvents> {
     this.optimizer.zeroGrad();
     this.scheduler.step();
     this.step += 1;
-    if (o.ddp) [loss, mlm, nsp, tokens] = meanOverRanks(o.ddp, [loss, mlm, nsp], tokens);
+    // Every rank runs the same model, so the parts have the same names in the same order.
+    const names = [...parts.keys()];
+    let values = names.map((n) => parts.get(n)!);
+    if (o.ddp) {
+      const reduced = meanOverRanks(o.ddp, [loss, ...values], tokens);
+      tokens = reduced.pop()!;
+      [loss, ...values] = reduced as [number, ...number[]];
+    }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const record: StepRecord = { step: this.step, loss, lr, gradNorm, tokens, tokensPerSecond: tokens / seconds };
-    if (mlm) record.mlmLoss = mlm;
-    if (nsp) record.nspLoss = nsp;
+    names.forEach((name, i) => (record[`${name}Loss`] = values[i]!));
     this.metrics?.write(record as unknown as Record<string, unknown>);
     this.emit('step', record);
     return record;

@@ -1,68 +1,19 @@
-// The options of a background run: the flags of `plm-torch pretrain|adapt|finetune` in
-// camelCase, so a run in a worker does exactly what the command does (same checks, same files).
-export interface PretrainRunOptions {
+// The options of a background run: a recipe's options (lib/train/recipes) and which recipe.
+// They are the flags of `plm-torch pretrain|adapt|finetune` in camelCase.
+import type { AdaptOptions } from '../train/recipes/adapt.js';
+import type { FinetuneOptions } from '../train/recipes/finetune.js';
+import type { PretrainOptions } from '../train/recipes/pretrain.js';
+
+export interface PretrainRunOptions extends PretrainOptions {
   command: 'pretrain';
-  out: string;
-  tokenizer: string;
-  corpus?: string[];
-  data?: string;
-  model?: string;
-  steps?: number;
-  batchSize?: number;
-  gradAccum?: number;
-  /** Tokens per sequence (--max-length); seqLen is its older name (--seq-len). */
-  maxLength?: number;
-  seqLen?: number;
-  lr?: number;
-  warmup?: number;
-  optimizer?: 'adamw' | 'lamb';
-  maskProb?: number;
-  mlmOnly?: boolean;
-  bf16?: boolean;
-  checkpointEvery?: number;
-  seed?: number;
-  resume?: boolean;
-  config?: string;
 }
 
-export interface AdaptRunOptions {
+export interface AdaptRunOptions extends AdaptOptions {
   command: 'adapt';
-  from: string;
-  corpus: string[];
-  out: string;
-  extendVocab?: number;
-  steps?: number;
-  batchSize?: number;
-  /** Tokens per sequence (--max-length); seqLen is its older name (--seq-len). */
-  maxLength?: number;
-  seqLen?: number;
-  lr?: number;
-  nsp?: boolean;
-  bf16?: boolean;
-  checkpointEvery?: number;
-  seed?: number;
-  resume?: boolean;
-  config?: string;
 }
 
-export interface FinetuneRunOptions {
+export interface FinetuneRunOptions extends FinetuneOptions {
   command: 'finetune';
-  from: string;
-  train: string;
-  eval: string;
-  out: string;
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  maxLength?: number;
-  evalEvery?: number;
-  patience?: number;
-  seed?: number;
-  /** Continue the stopped run in `out` from its checkpoint (--resume). */
-  resume?: boolean;
-  /** Replace a previous run in `out`: its metrics, checkpoints, model and eval.json (--overwrite). */
-  overwrite?: boolean;
-  config?: string;
 }
 
 export type RunCommandOptions = PretrainRunOptions | AdaptRunOptions | FinetuneRunOptions;

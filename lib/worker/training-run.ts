@@ -59,10 +59,11 @@ export class TrainingRun extends EventEmitter<RunEvents> {
     if ('help' in command || 'config' in command) throw new TypeError('start(): help and config are command-line flags; pass the options themselves');
     if (!['pretrain', 'adapt', 'finetune'].includes(command.command)) throw new TypeError(`start(): command must be 'pretrain', 'adapt' or 'finetune', got ${describeValue(command.command)}`);
     if (typeof command.out !== 'string' || command.out === '') throw new TypeError('start(): out must name the run folder');
-    const args = commandArgs(command);
+    // Only strings, numbers, booleans and string arrays cross into the worker (as on a command line).
+    commandArgs(command);
     const stop = new SharedArrayBuffer(4);
     this.#stop = new Int32Array(stop);
-    this.#worker = startWorker(new URL('./run-entry.js', import.meta.url), { workerData: { command: command.command, args, out: command.out, stop, threads } });
+    this.#worker = startWorker(new URL('./run-entry.js', import.meta.url), { workerData: { options: command, stop, threads } });
     this.done = new Promise<RunResult>((resolve, reject) => {
       const fail = (err: Error) => {
         if (this.#settled) return;

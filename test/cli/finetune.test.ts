@@ -157,7 +157,7 @@ t.test('train.start finetune: cancel() leaves a stopped folder, resume: true con
   t.ok(stopped.cancelled);
   t.match(logs.at(-1), new RegExp(`stopped on request at step ${stopped.step}; checkpoint .*; to continue, start the run again with resume: true$`));
   t.match(JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8')), { stopped: true, steps: stopped.step });
-  await t.rejects(train.start(options(out)).done, /holds a previous run .*pass --resume to continue it, --overwrite to replace it/);
+  await t.rejects(train.start(options(out)).done, /out: .* holds a previous run .*pass resume: true to continue it, overwrite: true to replace it/);
 
   const resumed = train.start({ ...options(out), resume: true });
   const steps: number[] = [];

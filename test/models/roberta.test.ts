@@ -160,7 +160,7 @@ t.test('problem types as transformers decides them, remembered in the config', a
 });
 
 t.test('a fresh model as `pretrain --arch roberta` builds it trains on masked positions only, with the full loss', async (t) => {
-  const { modelConfig } = await import('../../lib/cli/pretrain.js');
+  const { modelConfig } = await import('../../lib/train/recipes/pretrain.js');
   const config = modelConfig(models.familyOf('roberta'), 'tiny', { vocabSize: 40, padId: 0 }, 128);
   t.ok(config instanceof roberta.RobertaConfig);
   t.match(config.fields, { max_position_embeddings: 514, pad_token_id: 0, hidden_size: 128 });

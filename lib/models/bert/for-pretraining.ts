@@ -20,6 +20,8 @@ export interface PreTrainingOutput extends Omit<BertModelOutput, 'poolerOutput' 
   loss: Tensor | null;
   mlmLoss: Tensor | null;
   nspLoss: Tensor | null;
+  /** The loss's parts by name, which the Trainer logs as mlmLoss and nspLoss. */
+  losses: { mlm: Tensor | null; nsp: Tensor | null };
   predictionLogits: Tensor;
   seqRelationshipLogits: Tensor;
 }
@@ -64,6 +66,7 @@ export class BertForPreTraining extends BertWithMlmHead {
       loss,
       mlmLoss: mlm.loss,
       nspLoss,
+      losses: { mlm: mlm.loss, nsp: nspLoss },
       predictionLogits: mlm.logits,
       seqRelationshipLogits,
       ...(out.hiddenStates ? { hiddenStates: out.hiddenStates } : {}),

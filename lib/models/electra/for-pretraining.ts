@@ -58,6 +58,6 @@ export class ElectraForPreTraining extends ElectraHeadModel {
         loss = binaryCrossEntropyWithLogits(logits, targets);
       }
     }
-    return { loss, logits, predictionLogits: logits, mlmLoss: null, nspLoss: null, seqRelationshipLogits: null, ...encoderExtras(out) };
+    return { loss, logits, predictionLogits: logits, mlmLoss: null, nspLoss: null, losses: { mlm: null, nsp: null }, seqRelationshipLogits: null, ...encoderExtras(out) };
   }
 }

@@ -28,6 +28,8 @@ export interface ReplacedTokenDetectionOutput {
   loss: Tensor;
   mlmLoss: Tensor;
   discriminatorLoss: Tensor;
+  /** The parts by name, which the Trainer logs as mlmLoss and discriminatorLoss. */
+  losses: { mlm: Tensor; discriminator: Tensor };
   /** The discriminator's input: the masked positions hold the generator's samples. */
   corruptedIds: Tensor;
   /** 1 where corruptedIds differs from the original token (a sample equal to the original counts as original, as in the paper). */
@@ -80,6 +82,7 @@ export function replacedTokenDetectionLoss(
     loss: generated.loss.add(detected.loss.mul(weight)),
     mlmLoss: generated.loss,
     discriminatorLoss: detected.loss,
+    losses: { mlm: generated.loss, discriminator: detected.loss },
     corruptedIds,
     replacedLabels,
     generatorLogits: generated.logits,
