@@ -3,8 +3,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { maskedLmFromFolder } from '../inference/masked-lm-folder.js';
 import { Tokenizer } from '../data/tokenizer.js';
-import { AutoModelForMaskedLM, AutoModelForSequenceClassification, folderTask } from '../models/auto.js';
+import { AutoModelForSequenceClassification, folderTask } from '../models/auto.js';
 import { classify, fillMasks, SCORE_FUNCTIONS, type ClassPrediction, type ScoreFunction } from '../inference/predictions.js';
 import { integer, parseCommand, required, UsageError } from './args.js';
 
@@ -42,7 +43,7 @@ export async function predict(args: string[]): Promise<number> {
   if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--model: ${dir} is not a model folder (no config.json)`);
   const scores = values.scores as ScoreFunction | undefined;
   if (scores !== undefined && !SCORE_FUNCTIONS.includes(scores)) throw new UsageError(`--scores must be softmax, sigmoid or none, got '${scores}'`);
-  const { task } = folderTask(dir);
+  const { task, architecture } = folderTask(dir);
   const tokenizer = Tokenizer.fromPretrained(dir);
   let lines: string[];
   if (task === 'sequenceClassification') {
@@ -53,7 +54,7 @@ export async function predict(args: string[]): Promise<number> {
     const mask = tokenizer.maskToken;
     const unmasked = texts.find((text) => !text.includes(mask));
     if (unmasked !== undefined) throw new UsageError(`"${unmasked}" has no ${mask} to fill, and ${dir} is not a sequence classifier`);
-    const predictions = await fillMasks(await AutoModelForMaskedLM.fromPretrained(dir), tokenizer, texts, { topK: integer(values.top, '--top', 5) });
+    const predictions = await fillMasks(await maskedLmFromFolder(dir, architecture), tokenizer, texts, { topK: integer(values.top, '--top', 5) });
     lines = predictions.map((p) =>
       values.json ? JSON.stringify(p) : `${p.text}\n${p.masks.map((f, m) => `  ${mask} ${m + 1}: ${f.map((x) => `${x.token} ${(x.probability * 100).toFixed(1)}%`).join(', ')}`).join('\n')}`,
     );

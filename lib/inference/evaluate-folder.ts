@@ -8,24 +8,23 @@ import { PretrainingStream } from '../data/pretraining-stream.js';
 import { readRecords } from '../data/records.js';
 import { prepareShards, ShardedCorpus } from '../data/shards.js';
 import { Tokenizer } from '../data/tokenizer.js';
-import { AutoModelForMaskedLM, AutoModelForPreTraining, AutoModelForSequenceClassification, folderTask } from '../models/auto.js';
+import { AutoModelForPreTraining, AutoModelForSequenceClassification, folderTask } from '../models/auto.js';
+import { maskedLmFromFolder } from './masked-lm-folder.js';
 import { PretrainingBatches } from '../train/batches.js';
 import { encodeRecords, evaluationBatches } from '../train/classification-batches.js';
 import { evaluateClassification, evaluatePretraining, type ClassificationMetrics, type PretrainingMetrics } from '../train/evaluate.js';
-import { readJsonObject } from '../io/json-file.js';
 
 export type EvaluationSource = { data: string } | { corpus: readonly string[]; batches?: number; batchSize?: number; seqLen?: number; seed?: number };
 
 /** The architecture config.json names (transformers writes it); the family's masked LM when absent. */
 export function folderArchitecture(dir: string): string {
-  readJsonObject(join(dir, 'config.json'), 'config');
   return folderTask(dir).architecture;
 }
 
 export async function evaluateModelFolder(dir: string, source: EvaluationSource): Promise<ClassificationMetrics | PretrainingMetrics> {
   const tokenizer = Tokenizer.fromPretrained(dir);
+  const { family, task, architecture } = folderTask(dir);
   if ('data' in source) {
-    const { task, architecture } = folderTask(dir);
     if (task !== 'sequenceClassification') {
       throw new Error(`${dir} holds a ${architecture}, not a sequence classifier: labelled data needs a fine-tuned classifier (a corpus evaluates a pretrained model)`);
     }
@@ -35,9 +34,8 @@ export async function evaluateModelFolder(dir: string, source: EvaluationSource)
     const encoded = await encodeRecords(tokenizer, records, labelIds, 512);
     return evaluateClassification(model, evaluationBatches(encoded, 64));
   }
-  const { family, task } = folderTask(dir);
   const withNsp = task === 'preTraining' && family.nextSentencePrediction === true;
-  const model = withNsp ? await AutoModelForPreTraining.fromPretrained(dir) : await AutoModelForMaskedLM.fromPretrained(dir);
+  const model = withNsp ? await AutoModelForPreTraining.fromPretrained(dir) : await maskedLmFromFolder(dir, architecture);
   const work = mkdtempSync(join(tmpdir(), 'plm-torch-eval-'));
   try {
     await prepareShards(source.corpus, tokenizer, join(work, 'shards'));

@@ -3,9 +3,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 
 import { Tokenizer } from '../data/tokenizer.js';
-import { evaluateModelFolder, folderArchitecture, type EvaluationSource } from '../inference/evaluate-folder.js';
+import { evaluateModelFolder, type EvaluationSource } from '../inference/evaluate-folder.js';
+import { maskedLmFromFolder } from '../inference/masked-lm-folder.js';
 import { classify, fillMasks, type ScoreFunction } from '../inference/predictions.js';
-import { AutoModelForMaskedLM, AutoModelForSequenceClassification, folderTask } from '../models/auto.js';
+import { AutoModelForSequenceClassification, folderTask } from '../models/auto.js';
 import type { MaskedLanguageModel, SequenceClassifier, Task } from '../models/tasks.js';
 import { setNumThreads } from '../torch/index.js';
 
@@ -20,13 +21,12 @@ const { dir, threads } = workerData as { dir: string; threads?: number };
 if (threads !== undefined) setNumThreads(threads);
 
 try {
-  const architecture = folderArchitecture(dir);
+  const { task, architecture } = folderTask(dir);
   const tokenizer = Tokenizer.fromPretrained(dir);
-  const { task } = folderTask(dir);
   const isClassifier = task === 'sequenceClassification';
   const model: { classifier: SequenceClassifier } | { maskedLM: MaskedLanguageModel } = isClassifier
     ? { classifier: await AutoModelForSequenceClassification.fromPretrained(dir) }
-    : { maskedLM: await AutoModelForMaskedLM.fromPretrained(dir) };
+    : { maskedLM: await maskedLmFromFolder(dir, architecture) };
   let queue = Promise.resolve();
   port.on('message', (request: ModelRequest) => {
     queue = queue.then(async () => {
