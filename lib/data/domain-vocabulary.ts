@@ -13,12 +13,17 @@ export interface DomainTerm {
   word: string;
   frequency: number;
   /**
-   * Pieces the current vocabulary splits the word into; a word with a character outside the
-   * vocabulary becomes a single [UNK] and counts as many pieces as it has characters.
+   * Pieces the current vocabulary splits the word into where it follows a space, as in running
+   * text (a byte-level BPE's 'Ġword'); a word with a character outside the vocabulary becomes
+   * a single [UNK] and counts as many pieces as it has characters.
    */
   pieces: number;
   unknown: boolean;
-  /** Tokens saved over the corpus by making the word one token: frequency · (pieces − 1). */
+  /**
+   * Tokens saved over the corpus by making the word one token: frequency · (pieces − 1 −
+   * the space's own token, which vocabularies that mark spaces in their pieces (BPE,
+   * SentencePiece) still spend before an added word; none for WordPiece).
+   */
   saving: number;
 }
 
@@ -32,16 +37,19 @@ export async function findDomainTerms(tokenizer: Tokenizer, files: readonly stri
   for await (const line of readLines(files, options)) {
     for (const [word] of preTokenizer.preTokenizeString(normalizer.normalizeString(line))) counts.set(word, (counts.get(word) ?? 0) + 1);
   }
-  const candidates = [...counts].filter(([word, n]) => n >= minFrequency && tokenizer.tokenToId(word) === null && /\p{L}/u.test(word));
-  const encodings = await tokenizer.encodeBatch(candidates.map(([w]) => w), { addSpecialTokens: false });
+  const candidates = [...counts].filter(([word, n]) => n >= minFrequency && /\p{L}/u.test(word));
+  // Words are measured after a space, as they occur in text; the space alone is what an added
+  // word still costs besides itself (its own token under BPE and SentencePiece, none under WordPiece).
+  const [space, ...encodings] = await tokenizer.encodeIds([' ', ...candidates.map(([w]) => ` ${w}`)], { addSpecialTokens: false });
+  const spaceCost = space!.length;
   return candidates
     .map(([word, frequency], i) => {
-      const ids = encodings[i]!.ids;
+      const ids = encodings[i]!;
       const unknown = ids.includes(tokenizer.unkId);
       const pieces = unknown ? [...word].length : ids.length;
-      return { word, frequency, pieces, unknown, saving: frequency * (pieces - 1) };
+      return { word, frequency, pieces, unknown, saving: frequency * (pieces - 1 - spaceCost) };
     })
-    .filter((t) => t.pieces >= minPieces)
+    .filter((t) => t.pieces >= minPieces && t.saving > 0)
     .sort((a, b) => b.saving - a.saving || (a.word < b.word ? -1 : 1))
     .slice(0, top);
 }

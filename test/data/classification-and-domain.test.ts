@@ -59,3 +59,23 @@ t.test('labels and records that are not arrays are named, not met with an engine
   const collator = new data.ClassificationCollator(tok, ['a', 'b']);
   await t.rejects(collator.collate('good' as unknown as []), /collate\(\): records must be an array/);
 });
+
+t.test('domain terms under a byte-level BPE: pieces as in running text, and the saving is what adding them saves', async (t) => {
+  const general = join(dir, 'bpe-general.txt');
+  writeFileSync(general, `${Array.from({ length: 40 }, (_, i) => `the cat sat on the mat and the dog ran ${i % 2 ? 'far' : 'home'}`).join('\n')}\n`);
+  const tok = (await data.trainTokenizer([general], { type: 'bpe', vocabSize: 300 })).tokenizer;
+  // Every line starts with 'the', so each domain word follows a space, as the terms are measured.
+  const lines = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 'the phosphorylation of kinase' : 'the kinase binds the receptor'));
+  const corpus = join(dir, 'bpe-domain.txt');
+  writeFileSync(corpus, `${lines.join('\n')}\n`);
+  const terms = await data.findDomainTerms(tok, [corpus], { top: 3, minFrequency: 5 });
+  t.same(terms.map((x) => x.word).sort(), ['kinase', 'phosphorylation', 'receptor']);
+  for (const term of terms) {
+    const inText = (await tok.encodeIds([` ${term.word}`], { addSpecialTokens: false }))[0]!;
+    t.equal(term.pieces, inText.length, `${term.word}: ${term.pieces} pieces after a space`);
+  }
+  const count = async () => (await tok.encodeIds(lines, { addSpecialTokens: false })).reduce((n, ids) => n + ids.length, 0);
+  const before = await count();
+  t.equal(tok.addTokens(terms.map((x) => x.word)), 3);
+  t.equal(before - (await count()), terms.reduce((n, x) => n + x.saving, 0), 'the corpus shrinks by exactly the savings reported');
+});
