@@ -1,14 +1,13 @@
 // BertConfig: every field of Hugging Face's BERT config.json, defaults of bert-base-uncased.
 // Fields this library does not know are kept and written back unchanged.
+import { HIDDEN_ACTS, type HiddenAct } from '../activation.js';
 import { checkBoolean, checkChoice, checkEps, checkNumber, checkProbability } from '../config-checks.js';
 import { LIMITS } from '../limits.js';
 import { expectConfig, PretrainedConfig, type CommonConfigFields } from '../pretrained-config.js';
 
 export { LIMITS } from '../limits.js';
 export type { ProblemType } from '../pretrained-config.js';
-
-export type HiddenAct = 'gelu' | 'gelu_new' | 'gelu_pytorch_tanh' | 'gelu_fast' | 'quick_gelu' | 'relu' | 'silu' | 'swish' | 'tanh';
-export const HIDDEN_ACTS: readonly HiddenAct[] = ['gelu', 'gelu_new', 'gelu_pytorch_tanh', 'gelu_fast', 'quick_gelu', 'relu', 'silu', 'swish', 'tanh'];
+export { HIDDEN_ACTS, type HiddenAct } from '../activation.js';
 
 export interface BertConfigFields extends CommonConfigFields {
   vocab_size: number;

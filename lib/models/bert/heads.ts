@@ -4,7 +4,7 @@ import { Module } from '../../nn/module.js';
 import { Parameter } from '../../nn/parameter.js';
 import { zeros } from '../../torch/creation.js';
 import type { Tensor } from '../../torch/tensor.js';
-import { activation } from './activation.js';
+import { activation } from '../activation.js';
 import { expectBertConfig, type BertConfig } from './config.js';
 
 /** dense → activation → LayerNorm, before the vocabulary projection. */

@@ -3,12 +3,12 @@
 // (position_buckets, share_att_key, norm_rel_ebd, embedding_size, conv_*, cls_dropout), with
 // the defaults those getattr calls use. DeBERTa-v3 checkpoints set the relative-attention ones.
 import { describeValue } from '../../torch/describe.js';
-import { HIDDEN_ACTS, type HiddenAct } from '../bert/config.js';
+import { HIDDEN_ACTS, type HiddenAct } from '../activation.js';
 import { checkBoolean, checkChoice, checkEps, checkNumber, checkProbability, describeField } from '../config-checks.js';
 import { LIMITS } from '../limits.js';
 import { expectConfig, PretrainedConfig, type CommonConfigFields, type ConfigInput } from '../pretrained-config.js';
 
-export type { HiddenAct } from '../bert/config.js';
+export type { HiddenAct } from '../activation.js';
 
 /** The disentangled attention terms: content→position and position→content. */
 export type PosAttType = 'c2p' | 'p2c';

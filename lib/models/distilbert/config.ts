@@ -3,7 +3,7 @@
 // BertConfig: the names differ and there are no token types. transformers' attribute_map
 // aliases (hidden_size, num_hidden_layers, num_attention_heads) are read as the own names.
 import { describeValue } from '../../torch/describe.js';
-import { HIDDEN_ACTS, type HiddenAct } from '../bert/config.js';
+import { HIDDEN_ACTS, type HiddenAct } from '../activation.js';
 import { checkBoolean, checkChoice, checkNumber, checkProbability } from '../config-checks.js';
 import { LIMITS } from '../limits.js';
 import { expectConfig, PretrainedConfig, type CommonConfigFields, type ConfigInput } from '../pretrained-config.js';

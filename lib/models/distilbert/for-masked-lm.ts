@@ -2,7 +2,7 @@ import { LayerNorm } from '../../nn/layer-norm.js';
 import { Linear } from '../../nn/linear.js';
 import { Parameter } from '../../nn/parameter.js';
 import type { Tensor } from '../../torch/tensor.js';
-import { activation } from '../bert/activation.js';
+import { activation } from '../activation.js';
 import { mlmHead } from '../masked-lm.js';
 import type { MaskedLanguageModel, MaskedLMInputs, MaskedLMOutput, WithLoss } from '../tasks.js';
 import { LAYER_NORM_EPS, type DistilBertConfig } from './config.js';

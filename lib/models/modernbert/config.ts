@@ -3,7 +3,7 @@
 // global_attn_every_n_layers and the rotary bases with global_rope_theta/local_rope_theta;
 // transformers 5 writes layer_types and rope_parameters. Both are read, and both are written.
 import { describeValue } from '../../torch/describe.js';
-import { HIDDEN_ACTS, type HiddenAct } from '../bert/config.js';
+import { HIDDEN_ACTS, type HiddenAct } from '../activation.js';
 import { checkBoolean, checkChoice, checkEps, checkNumber, checkProbability, describeField } from '../config-checks.js';
 import { LIMITS } from '../limits.js';
 import { expectConfig, PretrainedConfig, type CommonConfigFields } from '../pretrained-config.js';
