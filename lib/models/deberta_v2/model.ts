@@ -74,3 +74,21 @@ export class DebertaV2Model extends DebertaV2PreTrainedModel {
     return { ...encoded, poolerOutput: null };
   }
 }
+
+/** What every DeBERTa-v2 head model shares: the encoder kept under 'deberta.', as transformers names it. */
+export abstract class DebertaV2HeadModel extends DebertaV2PreTrainedModel {
+  readonly deberta: DebertaV2Model;
+
+  constructor(config: DebertaV2Config) {
+    super(config);
+    this.deberta = this.registerModule('deberta', new DebertaV2Model(config));
+  }
+
+  override get basePrefix(): string {
+    return 'deberta.';
+  }
+
+  get wordEmbeddings(): Embedding {
+    return this.deberta.embeddings.wordEmbeddings;
+  }
+}
