@@ -368,8 +368,8 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
   }
 
   /**
-   * Writes config.json (with `architectures` and the weights' `dtype`) and model.safetensors
-   * without tied duplicates.
+   * Writes config.json (with `architectures` and the weights' `dtype`, float fields as floats)
+   * and model.safetensors without tied duplicates.
    */
   async savePretrained(dir: string): Promise<void> {
     const tied = new Set(Object.keys(this.tiedWeights));
@@ -379,7 +379,7 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
     const config: Record<string, unknown> = { ...this.config.toJSON(), architectures: [this.modelClass.architecture], dtype };
     // transformers 4 wrote torch_dtype; a stale one must not contradict the weights.
     if ('torch_dtype' in config) config.torch_dtype = dtype;
-    await saveCheckpointAsync(dir, stateDict, config);
+    await saveCheckpointAsync(dir, stateDict, this.config.toJSONText(config));
   }
 }
 

@@ -4,9 +4,9 @@
 // the defaults those getattr calls use. DeBERTa-v3 checkpoints set the relative-attention ones.
 import { describeValue } from '../../torch/describe.js';
 import { HIDDEN_ACTS, type HiddenAct } from '../activation.js';
-import { checkBoolean, checkChoice, checkEps, checkNumber, checkProbability, describeField } from '../config-checks.js';
+import { checkBoolean, checkChoice, checkEncoderSizes, checkEps, checkNumber, checkProbability, describeField } from '../config-checks.js';
 import { LIMITS } from '../limits.js';
-import { expectConfig, PretrainedConfig, type CommonConfigFields, type ConfigInput } from '../pretrained-config.js';
+import { COMMON_DEFAULTS, expectConfig, PretrainedConfig, type CommonConfigFields, type ConfigInput } from '../pretrained-config.js';
 
 export type { HiddenAct } from '../activation.js';
 
@@ -90,13 +90,8 @@ const DEFAULTS: DebertaV2ConfigFields = {
   pooler_hidden_size: null,
   cls_dropout: null,
   legacy: true,
-  architectures: null,
-  id2label: { '0': 'LABEL_0', '1': 'LABEL_1' },
-  label2id: { LABEL_0: 0, LABEL_1: 1 },
-  problem_type: null,
-  tie_word_embeddings: true,
+  ...COMMON_DEFAULTS,
   model_type: 'deberta-v2',
-  attn_implementation: 'sdpa',
 };
 
 /** The relative-attention settings of every DeBERTa-v3 checkpoint (microsoft/deberta-v3-*). */
@@ -133,6 +128,7 @@ export class DebertaV2Config extends PretrainedConfig<DebertaV2ConfigFields> {
   static readonly modelType: string = 'deberta-v2';
   static readonly className: string = 'DebertaV2Config';
   static readonly defaults: object = DEFAULTS;
+  static readonly floatFields: readonly string[] = ['hidden_dropout_prob', 'attention_probs_dropout_prob', 'initializer_range', 'layer_norm_eps', 'pooler_dropout'];
 
   constructor(fields: ConfigInput<DebertaV2ConfigFields> = {}, extra: Record<string, unknown> = {}) {
     const given = (fields ?? {}) as Record<string, unknown>;
@@ -182,19 +178,11 @@ export class DebertaV2Config extends PretrainedConfig<DebertaV2ConfigFields> {
     return embeddings + f.num_hidden_layers * layer + relative + conv + Math.max(mlm, classifier);
   }
 
-  protected override sizeSummary(): string {
-    const f = this.fields;
-    return `hidden_size ${f.hidden_size}, num_hidden_layers ${f.num_hidden_layers}, intermediate_size ${f.intermediate_size}, vocab_size ${f.vocab_size}`;
-  }
-
   protected validateFields(): void {
     const f = this.fields;
     const who = this.className;
-    for (const key of SIZE_FIELDS) checkNumber(who, key, f[key], { integer: true, min: 1, max: LIMITS[key] });
+    checkEncoderSizes(who, f, SIZE_FIELDS);
     checkNumber(who, 'type_vocab_size', f.type_vocab_size, { integer: true, min: 0, max: LIMITS.type_vocab_size });
-    if (f.hidden_size % f.num_attention_heads !== 0) {
-      throw new RangeError(`${who}: the hidden size (${f.hidden_size}) is not a multiple of the number of attention heads (${f.num_attention_heads})`);
-    }
     checkNumber(who, 'embedding_size', f.embedding_size, { integer: true, min: 1, max: LIMITS.hidden_size, nullable: true });
     for (const key of ['hidden_dropout_prob', 'attention_probs_dropout_prob', 'pooler_dropout'] as const) checkProbability(who, key, f[key]);
     checkProbability(who, 'cls_dropout', f.cls_dropout, true);
