@@ -2,6 +2,7 @@
 // them (snake_case), keys a family does not know are kept in `extra` and written back, and
 // the labels, padding id and architectures are checked the same way for every family.
 import { describeValue } from '../torch/describe.js';
+import type { HiddenAct } from './activation.js';
 import { checkBoolean, checkChoice, checkNumber, describeField } from './config-checks.js';
 import { LIMITS } from './limits.js';
 
@@ -40,6 +41,21 @@ export const COMMON_DEFAULTS = {
 
 /** The sizes parameterCount's refusal names, of those the family's fields have. */
 const SUMMARY_FIELDS = ['hidden_size', 'num_hidden_layers', 'intermediate_size', 'vocab_size'] as const;
+
+/** The fields of a BERT-shaped encoder, under BERT's names (BERT and the families built on it, DeBERTa-v2). */
+export interface EncoderConfigFields extends CommonConfigFields {
+  hidden_size: number;
+  num_hidden_layers: number;
+  num_attention_heads: number;
+  intermediate_size: number;
+  hidden_act: HiddenAct;
+  hidden_dropout_prob: number;
+  attention_probs_dropout_prob: number;
+  max_position_embeddings: number;
+  /** The segment types (DeBERTa-v2: 0 for none, token type ids then ignored, as in transformers). */
+  type_vocab_size: number;
+  layer_norm_eps: number;
+}
 
 /** Fields to set: any subset, and num_labels, which builds id2label and label2id. */
 export type ConfigInput<F> = Partial<F> & { num_labels?: number };

@@ -1,26 +1,14 @@
 // BertConfig: every field of Hugging Face's BERT config.json, defaults of bert-base-uncased.
 // Fields this library does not know are kept and written back unchanged.
-import { HIDDEN_ACTS, type HiddenAct } from '../activation.js';
+import { HIDDEN_ACTS } from '../activation.js';
 import { checkBoolean, checkChoice, checkEncoderSizes, checkEps, checkProbability } from '../config-checks.js';
-import { COMMON_DEFAULTS, expectConfig, PretrainedConfig, type CommonConfigFields } from '../pretrained-config.js';
+import { COMMON_DEFAULTS, expectConfig, PretrainedConfig, type EncoderConfigFields } from '../pretrained-config.js';
 
 export { LIMITS } from '../limits.js';
 export type { ProblemType } from '../pretrained-config.js';
 export { HIDDEN_ACTS, type HiddenAct } from '../activation.js';
 
-export interface BertConfigFields extends CommonConfigFields {
-  vocab_size: number;
-  hidden_size: number;
-  num_hidden_layers: number;
-  num_attention_heads: number;
-  intermediate_size: number;
-  hidden_act: HiddenAct;
-  hidden_dropout_prob: number;
-  attention_probs_dropout_prob: number;
-  max_position_embeddings: number;
-  type_vocab_size: number;
-  initializer_range: number;
-  layer_norm_eps: number;
+export interface BertConfigFields extends EncoderConfigFields {
   position_embedding_type: 'absolute';
   use_cache: boolean;
   classifier_dropout: number | null;

@@ -6,7 +6,7 @@ import { describeValue } from '../../torch/describe.js';
 import { HIDDEN_ACTS, type HiddenAct } from '../activation.js';
 import { checkBoolean, checkChoice, checkEncoderSizes, checkEps, checkNumber, checkProbability, describeField } from '../config-checks.js';
 import { LIMITS } from '../limits.js';
-import { COMMON_DEFAULTS, expectConfig, PretrainedConfig, type CommonConfigFields, type ConfigInput } from '../pretrained-config.js';
+import { COMMON_DEFAULTS, expectConfig, PretrainedConfig, type ConfigInput, type EncoderConfigFields } from '../pretrained-config.js';
 
 export type { HiddenAct } from '../activation.js';
 
@@ -15,18 +15,7 @@ export type PosAttType = 'c2p' | 'p2c';
 const POS_ATT_TYPES: readonly string[] = ['c2p', 'p2c'];
 const NORM_REL_EBD: readonly string[] = ['none', 'layer_norm'];
 
-export interface DebertaV2ConfigFields extends CommonConfigFields {
-  hidden_size: number;
-  num_hidden_layers: number;
-  num_attention_heads: number;
-  intermediate_size: number;
-  hidden_act: HiddenAct;
-  hidden_dropout_prob: number;
-  attention_probs_dropout_prob: number;
-  max_position_embeddings: number;
-  /** 0: no token type embeddings (token type ids are then ignored, as in transformers). */
-  type_vocab_size: number;
-  layer_norm_eps: number;
+export interface DebertaV2ConfigFields extends EncoderConfigFields {
   relative_attention: boolean;
   /** The relative distance span; below 1 means max_position_embeddings. */
   max_relative_positions: number;
