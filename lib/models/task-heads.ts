@@ -87,11 +87,16 @@ export function withSequenceClassification<B extends HeadModelClass, H extends C
   return ForSequenceClassification as unknown as WithHead<B, SequenceClassificationHead<H>>;
 }
 
-/**
- * A label per token: dropout → classifier on every token, cross-entropy over the labelled ones.
- * `dropout`: the dropout probability from the config (classifier_dropout ?? hidden_dropout_prob by default).
- */
-export function withTokenClassification<B extends HeadModelClass>(Base: B, base: BaseOf<B>, dropout: (fields: HeadFields) => number = classifierDropout): WithHead<B, TokenClassificationHead> {
+/** Where a family's fields differ from BERT's names: the dropout probability and the hidden width. */
+export interface TokenHeadFields<B extends HeadModelClass> {
+  /** Default: classifier_dropout ?? hidden_dropout_prob. */
+  dropout?(fields: InstanceType<B>['config']['fields']): number;
+  /** Default: hidden_size. */
+  width?(fields: InstanceType<B>['config']['fields']): number;
+}
+
+/** A label per token: dropout → classifier on every token, cross-entropy over the labelled ones. */
+export function withTokenClassification<B extends HeadModelClass>(Base: B, base: BaseOf<B>, fields: TokenHeadFields<B> = {}): WithHead<B, TokenClassificationHead> {
   abstract class ForTokenClassification extends Base {
     readonly dropout: Dropout;
     readonly classifier: Linear;
@@ -100,8 +105,9 @@ export function withTokenClassification<B extends HeadModelClass>(Base: B, base:
     constructor(...args: any[]) {
       super(...args);
       const f = headFields(this);
-      this.dropout = this.registerModule('dropout', new Dropout(dropout(f)));
-      this.classifier = this.registerModule('classifier', new Linear(f.hidden_size, this.config.numLabels));
+      const own = this.config.fields as InstanceType<B>['config']['fields'];
+      this.dropout = this.registerModule('dropout', new Dropout(fields.dropout ? fields.dropout(own) : classifierDropout(f)));
+      this.classifier = this.registerModule('classifier', new Linear(fields.width ? fields.width(own) : f.hidden_size, this.config.numLabels));
       this.initWeights();
     }
 

@@ -3,35 +3,19 @@ import type { DType } from '../../torch/dtype.js';
 import type { Tensor } from '../../torch/tensor.js';
 import { additiveAttentionMask } from '../attention.js';
 import { checkEncoderInputs, checkIds } from '../input-checks.js';
+import type { BaseModelOutput, EncoderInputs } from '../tasks.js';
 import type { BertConfig } from './config.js';
 import { BertEmbeddings } from './embeddings.js';
 import { BertEncoder, BertPooler } from './layer.js';
 import { BertPreTrainedModel } from './pretrained.js';
 
-export interface BertInputs {
-  /** Token ids, (batch, length), int64 or int32. */
-  inputIds: Tensor;
-  /** 1 for tokens to attend to, 0 for padding; (batch, length). */
-  attentionMask?: Tensor | null;
-  /** Segment ids (0 for sentence A, 1 for B); (batch, length). */
-  tokenTypeIds?: Tensor | null;
-  positionIds?: Tensor | null;
-  outputHiddenStates?: boolean;
-  outputAttentions?: boolean;
-}
+/** BERT's inputs: every encoder's (token types are BERT's segments). */
+export type BertInputs = EncoderInputs;
 
-export interface BertModelOutput {
-  lastHiddenState: Tensor;
-  poolerOutput: Tensor | null;
-  hiddenStates?: Tensor[];
-  attentions?: Tensor[];
-}
+/** BERT's output: every encoder's, poolerOutput the pooler's (null without one). */
+export type BertModelOutput = BaseModelOutput;
 
-/**
- * A head's output when its labels were given: the loss is then always computed, so the
- * heads' forward overloads return this and `out.loss.backward()` type-checks as written.
- */
-export type WithLoss<O extends { loss: Tensor | null }> = O & { loss: Tensor };
+export type { WithLoss } from '../tasks.js';
 
 /** The encoder: embeddings, layers, and (optionally) the pooler. */
 export class BertModel extends BertPreTrainedModel {

@@ -72,7 +72,7 @@ export class DebertaV2ForSequenceClassification extends DebertaV2HeadModel {
 }
 
 /** Token classification with hidden_dropout_prob before the classifier, as transformers' DeBERTa-v2 has it. */
-export class DebertaV2ForTokenClassification extends withTokenClassification(DebertaV2HeadModel, (m) => m.deberta, (f) => f.hidden_dropout_prob) {
+export class DebertaV2ForTokenClassification extends withTokenClassification(DebertaV2HeadModel, (m) => m.deberta, { dropout: (f) => f.hidden_dropout_prob }) {
   static readonly architecture: string = 'DebertaV2ForTokenClassification';
 }
 
