@@ -95,10 +95,11 @@ export async function loadCheckpointAsync(dir: string): Promise<Checkpoint> {
   return merge(parts, files, config);
 }
 
-function writeConfig(dir: string, config: Config): void {
+/** config.json from an object, or from the text a config writes (PretrainedConfig.toJSONText). */
+function writeConfig(dir: string, config: Config | string): void {
   const path = join(dir, 'config.json');
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(config, null, 2)}\n`);
+  writeFileSync(tmp, typeof config === 'string' ? config : `${JSON.stringify(config, null, 2)}\n`);
   renameSync(tmp, path);
 }
 
@@ -111,7 +112,7 @@ export function saveCheckpoint(dir: string, stateDict: Record<string, Tensor>, c
   if (config) writeConfig(dir, config);
 }
 
-export async function saveCheckpointAsync(dir: string, stateDict: Record<string, Tensor>, config?: Config): Promise<void> {
+export async function saveCheckpointAsync(dir: string, stateDict: Record<string, Tensor>, config?: Config | string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await saveSafetensorsAsync(join(dir, 'model.safetensors'), stateDict, { format: 'pt' });
   rmSync(join(dir, 'model.safetensors.index.json'), { force: true });

@@ -1,6 +1,7 @@
 // Checks every family's config shares: a field's type first, then its range, in a message
 // that names the config class and the field ("BertConfig: hidden_size must be ...").
 import { describeValue } from '../torch/describe.js';
+import { LIMITS } from './limits.js';
 
 /** float32's smallest normal number: a layer_norm_eps below it is 0 once in a float32 kernel. */
 export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
@@ -53,4 +54,12 @@ export function checkEps(who: string, key: string, v: unknown): void {
 /** A dropout probability, or null where the field may be unset. */
 export function checkProbability(who: string, key: string, v: unknown, nullable = false): void {
   checkNumber(who, key, v, { min: 0, max: 1, nullable });
+}
+
+/** An encoder's sizes, in the order given: integers in [1, LIMITS[key]]; then attention heads that divide the hidden size. */
+export function checkEncoderSizes<K extends keyof typeof LIMITS>(who: string, fields: Record<K, unknown> & { hidden_size: number; num_attention_heads: number }, keys: readonly K[]): void {
+  for (const key of keys) checkNumber(who, key, fields[key], { integer: true, min: 1, max: LIMITS[key] });
+  if (fields.hidden_size % fields.num_attention_heads !== 0) {
+    throw new RangeError(`${who}: the hidden size (${fields.hidden_size}) is not a multiple of the number of attention heads (${fields.num_attention_heads})`);
+  }
 }

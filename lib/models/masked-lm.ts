@@ -2,6 +2,8 @@
 // labels are given (NVIDIA's recipe), which gives the same loss for a fraction of the work.
 import { crossEntropy } from '../torch/functional.js';
 import type { Tensor } from '../torch/tensor.js';
+import { encoderExtras } from './outputs.js';
+import type { EncoderExtras, MaskedLMInputs, MaskedLMOutput } from './tasks.js';
 
 export interface MlmResult {
   /**
@@ -25,4 +27,13 @@ export function mlmHead(head: { forward(hidden: Tensor): Tensor }, sequence: Ten
   }
   const logits = head.forward(sequence);
   return { logits, loss: crossEntropy(logits.view(-1, vocabSize), labels.view(-1)) };
+}
+
+/**
+ * A masked LM's output from its encoder's: the head's logits and loss (on the masked positions
+ * only unless maskedPositionsOnly is false), and the hidden states and attentions when asked for.
+ */
+export function maskedLMOutput(head: { forward(hidden: Tensor): Tensor }, encoded: EncoderExtras & { lastHiddenState: Tensor }, inputs: Pick<MaskedLMInputs, 'labels' | 'maskedPositionsOnly'>, vocabSize: number): MaskedLMOutput {
+  const mlm = mlmHead(head, encoded.lastHiddenState, inputs.labels, inputs.maskedPositionsOnly ?? true, vocabSize);
+  return { loss: mlm.loss, logits: mlm.logits, ...encoderExtras(encoded) };
 }

@@ -2,6 +2,7 @@
 // them (snake_case), keys a family does not know are kept in `extra` and written back, and
 // the labels, padding id and architectures are checked the same way for every family.
 import { describeValue } from '../torch/describe.js';
+import type { HiddenAct } from './activation.js';
 import { checkBoolean, checkChoice, checkNumber, describeField } from './config-checks.js';
 import { LIMITS } from './limits.js';
 
@@ -24,6 +25,38 @@ export interface CommonConfigFields {
   attn_implementation: 'sdpa' | 'eager';
 }
 
+/**
+ * The defaults of the fields every family shares (transformers' PretrainedConfig): two labels,
+ * no problem type or architectures, a tied decoder, the fused attention. A family's defaults
+ * spread these before its model_type.
+ */
+export const COMMON_DEFAULTS = {
+  architectures: null,
+  id2label: { '0': 'LABEL_0', '1': 'LABEL_1' },
+  label2id: { LABEL_0: 0, LABEL_1: 1 },
+  problem_type: null,
+  tie_word_embeddings: true,
+  attn_implementation: 'sdpa',
+} as const satisfies Omit<CommonConfigFields, 'vocab_size' | 'initializer_range' | 'pad_token_id' | 'model_type'>;
+
+/** The sizes parameterCount's refusal names, of those the family's fields have. */
+const SUMMARY_FIELDS = ['hidden_size', 'num_hidden_layers', 'intermediate_size', 'vocab_size'] as const;
+
+/** The fields of a BERT-shaped encoder, under BERT's names (BERT and the families built on it, DeBERTa-v2). */
+export interface EncoderConfigFields extends CommonConfigFields {
+  hidden_size: number;
+  num_hidden_layers: number;
+  num_attention_heads: number;
+  intermediate_size: number;
+  hidden_act: HiddenAct;
+  hidden_dropout_prob: number;
+  attention_probs_dropout_prob: number;
+  max_position_embeddings: number;
+  /** The segment types (DeBERTa-v2: 0 for none, token type ids then ignored, as in transformers). */
+  type_vocab_size: number;
+  layer_norm_eps: number;
+}
+
 /** Fields to set: any subset, and num_labels, which builds id2label and label2id. */
 export type ConfigInput<F> = Partial<F> & { num_labels?: number };
 
@@ -42,6 +75,8 @@ export interface ConfigClass<C extends PretrainedConfig = PretrainedConfig> {
   readonly className: string;
   /** Every field the family knows, with its default (the family's base checkpoint). */
   readonly defaults: object;
+  /** The fields transformers types as float: config.json holds them as floats (2.0, not 2). */
+  readonly floatFields?: readonly string[];
 }
 
 export abstract class PretrainedConfig<F extends CommonConfigFields = CommonConfigFields> {
@@ -110,7 +145,8 @@ export abstract class PretrainedConfig<F extends CommonConfigFields = CommonConf
 
   /** The sizes behind parameterCount, for the message that refuses too many. */
   protected sizeSummary(): string {
-    return `vocab_size ${this.fields.vocab_size}`;
+    const f = this.fields as unknown as Record<string, unknown>;
+    return SUMMARY_FIELDS.filter((key) => key in f).map((key) => `${key} ${f[key]}`).join(', ');
   }
 
   private validateCommon(): void {
@@ -158,6 +194,22 @@ export abstract class PretrainedConfig<F extends CommonConfigFields = CommonConf
   toJSON(): Record<string, unknown> {
     const { attn_implementation: _notSaved, ...fields } = this.fields;
     return { ...this.extra, ...fields, model_type: this.modelType };
+  }
+
+  /**
+   * config.json's text for `json` (this config's by default): two-space indented, and the
+   * class's float fields written as floats, 0.0 and 2.0 rather than 0 and 2, as Python's json
+   * writes a float (transformers 5 refuses an integer where its config types a float).
+   */
+  toJSONText(json: Record<string, unknown> = this.toJSON()): string {
+    const floats = new Set(this.configClass.floatFields ?? []);
+    const entries = Object.entries(json)
+      .filter(([, v]) => v !== undefined && typeof v !== 'function')
+      .map(([k, v]) => {
+        const text = floats.has(k) && Number.isInteger(v) && Math.abs(v as number) < 1e21 ? `${v}.0` : JSON.stringify(v, null, 2).replace(/\n/g, '\n  ');
+        return `  ${JSON.stringify(k)}: ${text}`;
+      });
+    return entries.length === 0 ? '{}\n' : `{\n${entries.join(',\n')}\n}\n`;
   }
 
   /** A copy with some fields changed (num_labels rebuilds the labels unless id2label is given). */

@@ -29,6 +29,7 @@ export interface TiedLmHead {
   readonly tiedToEmbeddings: boolean;
   readonly decoder: Linear;
   readonly bias: Parameter;
+  tie(wordEmbeddings: Parameter): void;
   setBias(bias: Parameter, wordEmbeddings: Parameter): void;
   setDecoder(weight: Parameter, bias: Parameter): void;
 }
@@ -121,12 +122,27 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
    * on load the owner's weights win, as in transformers.
    */
   get tiedWeights(): Record<string, string> {
-    return {};
+    const lm = this.tiedLmHead;
+    if (!lm?.head.tiedToEmbeddings) return {};
+    return { [`${lm.key}.decoder.weight`]: `${this.basePrefix}embeddings.word_embeddings.weight`, [`${lm.key}.decoder.bias`]: `${lm.key}.bias` };
   }
 
   /** Keys older folders may lack, and where to take them from instead (key → source key). */
   get checkpointFallbacks(): Record<string, string> {
-    return {};
+    const lm = this.tiedLmHead;
+    // transformers 4 saved an untied head's bias only as <head>.bias.
+    if (!lm || lm.head.tiedToEmbeddings) return {};
+    return { [`${lm.key}.decoder.bias`]: `${lm.key}.bias` };
+  }
+
+  /**
+   * The MLM head whose decoder is tied to the word embeddings with a bias of the head's own
+   * (BERT's, RoBERTa's, DeBERTa-v2's), and its key in the state dict ('cls.predictions',
+   * 'lm_head'); null for none. The core then names its aliases, zeroes its bias, re-ties it
+   * and resizes it, as transformers does for all of them.
+   */
+  protected get tiedLmHead(): { head: TiedLmHead; key: string } | null {
+    return null;
   }
 
   /** The standard deviation of the normal initialisation (config.initializer_range). */
@@ -164,13 +180,18 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
   }
 
   /** Heads with parameters outside Linear/Embedding/LayerNorm (the MLM bias) set them here. */
-  protected initHeads(): void {}
+  protected initHeads(): void {
+    const lm = this.tiedLmHead;
+    if (lm) zeros_(lm.head.bias);
+  }
 
   /** The word embeddings, for tying and resizing. */
   abstract get wordEmbeddings(): Embedding;
 
   /** Re-ties output embeddings after the word embeddings changed. */
-  protected retie(): void {}
+  protected retie(): void {
+    this.tiedLmHead?.head.tie(this.wordEmbeddings.weight);
+  }
 
   /**
    * Grows (or shrinks) the vocabulary to n tokens: existing rows are kept, and the MLM decoder
@@ -197,7 +218,10 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
   }
 
   /** Heads sized by the vocabulary (the MLM bias, an untied decoder) follow a resize here. */
-  protected resizeHeads(_oldSize: number, _newSize: number, _meanResizing: boolean): void {}
+  protected resizeHeads(_oldSize: number, newSize: number, meanResizing: boolean): void {
+    const lm = this.tiedLmHead;
+    if (lm) this.resizeTiedLmHead(lm.head, newSize, meanResizing);
+  }
 
   /**
    * resizeHeads for an MLM head whose decoder is tied to the word embeddings with a bias of the
@@ -212,6 +236,23 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
       weight.dispose();
     }
     head.setBias(PreTrainedModel.resizedBias(head.bias, n), this.wordEmbeddings.weight);
+  }
+
+  /**
+   * resizeHeads for a decoder Linear whose weight is the word embeddings when tied and whose bias
+   * is its own (ELECTRA's generator_lm_head, DistilBERT's vocab_projector, ModernBERT's decoder):
+   * untied, the weight is an output embedding of its own, resized as the word embeddings, and
+   * the new bias entries are the old ones' mean under mean resizing; tied, transformers pads the
+   * bias with zeros.
+   */
+  protected resizeTiedDecoder(decoder: Linear, tied: boolean, n: number, meanResizing: boolean): void {
+    if (!tied) {
+      const weight = this.resizedRows(decoder.weight, n, meanResizing);
+      decoder.registerParameter('weight', new Parameter(weight));
+      weight.dispose();
+    }
+    if (decoder.bias) decoder.registerParameter('bias', PreTrainedModel.resizedBias(decoder.bias, n, meanResizing && !tied));
+    (decoder as { outFeatures: number }).outFeatures = n;
   }
 
   /** An embedding matrix with n rows: the old rows kept, new ones initialised (see resizeTokenEmbeddings). */
@@ -327,8 +368,8 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
   }
 
   /**
-   * Writes config.json (with `architectures` and the weights' `dtype`) and model.safetensors
-   * without tied duplicates.
+   * Writes config.json (with `architectures` and the weights' `dtype`, float fields as floats)
+   * and model.safetensors without tied duplicates.
    */
   async savePretrained(dir: string): Promise<void> {
     const tied = new Set(Object.keys(this.tiedWeights));
@@ -338,7 +379,7 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
     const config: Record<string, unknown> = { ...this.config.toJSON(), architectures: [this.modelClass.architecture], dtype };
     // transformers 4 wrote torch_dtype; a stale one must not contradict the weights.
     if ('torch_dtype' in config) config.torch_dtype = dtype;
-    await saveCheckpointAsync(dir, stateDict, config);
+    await saveCheckpointAsync(dir, stateDict, this.config.toJSONText(config));
   }
 }
 

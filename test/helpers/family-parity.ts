@@ -3,14 +3,14 @@
 // Auto class of the task and must give the same logits, loss and every gradient (fp32, within
 // 1e-5, with padding in the batch). Then the reverse: a model built here, saved here, loads in
 // transformers with no missing or unexpected keys and gives the same logits.
-import type { Test } from 'tap';
+import t, { type Test } from 'tap';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { models, torch } from '../../lib/index.js';
 import { maxAbsDiff } from './numeric.js';
-import { runPython } from './python.js';
+import { missingPython, runPython } from './python.js';
 
 type Task = models.Task;
 type Nested = number[][][] | number[][] | number[];
@@ -20,8 +20,8 @@ export interface ParitySpec {
   configClass: string;
   /** config.json fields for transformers' config class (dropout 0, odd sizes). */
   config: Record<string, unknown>;
-  /** transformers' class for each task the family serves here. */
-  classes: Partial<Record<Task, string>>;
+  /** transformers' class for each task checked; by default every task the family registers, under our class's architecture name. */
+  classes?: Partial<Record<Task, string>>;
   /** Token ids, a batch with padding (pad id as the config says); the first and last real tokens are specials. */
   ids: number[][];
   /** 1 for real tokens; derived from pad_token_id when absent. */
@@ -146,8 +146,36 @@ function labelsFor(task: Task, ids: number[][], mask: number[][]): Record<string
   }
 }
 
+function familyOfSpec(spec: ParitySpec): models.Family {
+  const family = models.registeredFamilies().find((f) => f.configClass.className === spec.configClass);
+  if (!family) throw new Error(`no registered family has the config class ${spec.configClass}`);
+  return family;
+}
+
+/** Every task the family registers, by the architecture name transformers' class has. */
+function registeredClasses(spec: ParitySpec): Partial<Record<Task, string>> {
+  return Object.fromEntries(Object.entries(familyOfSpec(spec).models).map(([task, cls]) => [task, cls!.architecture]));
+}
+
+/** Rows of token ids padded to `length` with `pad`: a batch with padding. */
+export function padded(rows: number[][], length: number, pad: number): number[][] {
+  return rows.map((row) => [...row, ...Array.from({ length: length - row.length }, () => pad)]);
+}
+
+/**
+ * A family's parity test file: each spec under its title, skipped with the reason when the
+ * Python oracle lacks torch or transformers. `timeoutMs` for files whose specs start Python
+ * many times (transformers' import is most of an oracle call).
+ */
+export function parityTests(specs: Record<string, ParitySpec>, options: { timeoutMs?: number } = {}): void {
+  const skip = missingPython('torch', 'transformers');
+  if (options.timeoutMs) t.setTimeout(options.timeoutMs);
+  for (const [title, spec] of Object.entries(specs)) t.test(title, { skip }, async (t) => familyParity(t, spec));
+}
+
 /** Registers the parity subtests of a family on `t`. */
-export function familyParity(t: Test, spec: ParitySpec): void {
+export function familyParity(t: Test, given: ParitySpec): void {
+  const spec = { ...given, classes: given.classes ?? registeredClasses(given) };
   const root = mkdtempSync(join(tmpdir(), 'plm-parity-'));
   const pad = spec.config.pad_token_id as number | undefined;
   const mask = spec.mask ?? spec.ids.map((row) => row.map((id, c) => (c === 0 || id !== pad ? 1 : 0)));
@@ -192,8 +220,7 @@ export function familyParity(t: Test, spec: ParitySpec): void {
   }
 
   t.test(`a ${spec.configClass.replace(/Config$/, '')} saved here loads in transformers with no missing or unexpected keys and the same logits`, async (t) => {
-    const family = models.registeredFamilies().find((f) => f.configClass.className === spec.configClass);
-    if (!family) throw new Error(`no registered family has the config class ${spec.configClass}`);
+    const family = familyOfSpec(spec);
     const ours: Record<string, Record<string, torch.Tensor | null>> = {};
     const dirs: Record<string, string> = {};
     for (const task of Object.keys(spec.classes) as Task[]) {

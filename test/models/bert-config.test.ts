@@ -79,3 +79,16 @@ t.test('every BERT module and the inference helpers name a missing or wrong conf
   t.throws(() => inference.defaultScoreFunction(undefined as never), /defaultScoreFunction\(\): config must be a model's config \(a PretrainedConfig/);
 });
 
+
+t.test('config.json text writes the float-typed fields as floats (0.0, not 0), as Python does, and reads back the same', async (t) => {
+  const config = new bert.BertConfig({ ...small, hidden_dropout_prob: 0, attention_probs_dropout_prob: 1, layer_norm_eps: 1e-12, classifier_dropout: null });
+  const text = config.toJSONText();
+  t.match(text, /^ {2}"hidden_dropout_prob": 0\.0,$/m);
+  t.match(text, /^ {2}"attention_probs_dropout_prob": 1\.0,$/m);
+  t.match(text, /^ {2}"layer_norm_eps": 1e-12,$/m);
+  t.match(text, /^ {2}"classifier_dropout": null,$/m);
+  t.match(text, /^ {2}"vocab_size": 50,$/m, 'integer fields stay integers');
+  t.same(JSON.parse(text), config.toJSON(), 'the same object as toJSON()');
+  const plain = new bert.BertConfig(small).toJSON();
+  t.equal(new bert.BertConfig(small).toJSONText({ ...plain, hidden_dropout_prob: 0.5 }), `${JSON.stringify({ ...plain, hidden_dropout_prob: 0.5 }, null, 2)}\n`, 'otherwise what JSON.stringify writes, nested objects included');
+});

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { bert, optim, torch } from '../../lib/index.js';
-import { activation } from '../../lib/models/bert/activation.js';
+import { activation } from '../../lib/models/activation.js';
 import { maxAbsDiff } from '../helpers/numeric.js';
 import { missingPython, runPython } from '../helpers/python.js';
 

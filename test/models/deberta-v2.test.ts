@@ -131,7 +131,7 @@ t.test('inputs: clear errors, and what DeBERTa allows that BERT does not', async
   torch.manualSeed(0);
   const v3 = new deberta.DebertaV2Model(new deberta.DebertaV2Config(V3));
   v3.eval();
-  t.throws(() => v3.forward({ inputIds: i64([[1, 61]]) }), /inputIds contains 61, outside the vocabulary of 61/);
+  t.throws(() => v3.forward({ inputIds: i64([[1, 61]]) }), /inputIds contains id 61, outside the vocabulary of 61/);
   t.throws(() => v3.forward({ inputIds: torch.tensor([[1, 2]]) }), /inputIds must be int64 or int32, got float32/);
   t.throws(() => v3.forward({ inputIds: i64([1, 2]) }), /inputIds must have shape \(batch, length\)/);
   t.throws(() => v3.forward({ inputIds: i64([[1, 2]]), attentionMask: i64([[1, 1, 1]]) }), /attentionMask has shape \[1, 3\], inputIds \[1, 2\]/);

@@ -1,28 +1,14 @@
 // BertConfig: every field of Hugging Face's BERT config.json, defaults of bert-base-uncased.
 // Fields this library does not know are kept and written back unchanged.
-import { checkBoolean, checkChoice, checkEps, checkNumber, checkProbability } from '../config-checks.js';
-import { LIMITS } from '../limits.js';
-import { expectConfig, PretrainedConfig, type CommonConfigFields } from '../pretrained-config.js';
+import { HIDDEN_ACTS } from '../activation.js';
+import { checkBoolean, checkChoice, checkEncoderSizes, checkEps, checkProbability } from '../config-checks.js';
+import { COMMON_DEFAULTS, expectConfig, PretrainedConfig, type EncoderConfigFields } from '../pretrained-config.js';
 
 export { LIMITS } from '../limits.js';
 export type { ProblemType } from '../pretrained-config.js';
+export { HIDDEN_ACTS, type HiddenAct } from '../activation.js';
 
-export type HiddenAct = 'gelu' | 'gelu_new' | 'gelu_pytorch_tanh' | 'gelu_fast' | 'quick_gelu' | 'relu' | 'silu' | 'swish' | 'tanh';
-export const HIDDEN_ACTS: readonly HiddenAct[] = ['gelu', 'gelu_new', 'gelu_pytorch_tanh', 'gelu_fast', 'quick_gelu', 'relu', 'silu', 'swish', 'tanh'];
-
-export interface BertConfigFields extends CommonConfigFields {
-  vocab_size: number;
-  hidden_size: number;
-  num_hidden_layers: number;
-  num_attention_heads: number;
-  intermediate_size: number;
-  hidden_act: HiddenAct;
-  hidden_dropout_prob: number;
-  attention_probs_dropout_prob: number;
-  max_position_embeddings: number;
-  type_vocab_size: number;
-  initializer_range: number;
-  layer_norm_eps: number;
+export interface BertConfigFields extends EncoderConfigFields {
   position_embedding_type: 'absolute';
   use_cache: boolean;
   classifier_dropout: number | null;
@@ -49,13 +35,8 @@ const DEFAULTS: BertConfigFields = {
   classifier_dropout: null,
   is_decoder: false,
   add_cross_attention: false,
-  architectures: null,
-  id2label: { '0': 'LABEL_0', '1': 'LABEL_1' },
-  label2id: { LABEL_0: 0, LABEL_1: 1 },
-  problem_type: null,
-  tie_word_embeddings: true,
+  ...COMMON_DEFAULTS,
   model_type: 'bert',
-  attn_implementation: 'sdpa',
 };
 
 const SIZE_FIELDS = ['vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'intermediate_size', 'max_position_embeddings', 'type_vocab_size'] as const;
@@ -76,6 +57,8 @@ export class BertConfig extends PretrainedConfig<BertConfigFields> {
   static readonly modelType: string = 'bert';
   static readonly className: string = 'BertConfig';
   static readonly defaults: object = DEFAULTS;
+  /** transformers' float-typed fields, written as floats. */
+  static readonly floatFields: readonly string[] = ['hidden_dropout_prob', 'attention_probs_dropout_prob', 'initializer_range', 'layer_norm_eps', 'classifier_dropout'];
 
   get headDim(): number {
     return this.fields.hidden_size / this.fields.num_attention_heads;
@@ -100,7 +83,7 @@ export class BertConfig extends PretrainedConfig<BertConfigFields> {
 
   protected override sizeSummary(): string {
     const f = this.fields;
-    return `hidden_size ${f.hidden_size}, num_hidden_layers ${f.num_hidden_layers}, intermediate_size ${f.intermediate_size}, vocab_size ${f.vocab_size}, max_position_embeddings ${f.max_position_embeddings}`;
+    return `${super.sizeSummary()}, max_position_embeddings ${f.max_position_embeddings}`;
   }
 
   protected validateFields(): void {
@@ -108,10 +91,7 @@ export class BertConfig extends PretrainedConfig<BertConfigFields> {
     const who = this.className;
     // Every numeric field: a JSON number (an integer where one is needed) in its range, before
     // anything else reads it. Strings such as "0.1" are refused, not coerced.
-    for (const key of SIZE_FIELDS) checkNumber(who, key, f[key], { integer: true, min: 1, max: LIMITS[key] });
-    if (f.hidden_size % f.num_attention_heads !== 0) {
-      throw new RangeError(`${who}: the hidden size (${f.hidden_size}) is not a multiple of the number of attention heads (${f.num_attention_heads})`);
-    }
+    checkEncoderSizes(who, f, SIZE_FIELDS);
     for (const key of ['hidden_dropout_prob', 'attention_probs_dropout_prob'] as const) checkProbability(who, key, f[key]);
     checkProbability(who, 'classifier_dropout', f.classifier_dropout, true);
     checkEps(who, 'layer_norm_eps', f.layer_norm_eps);

@@ -3,7 +3,8 @@ import { Module } from '../../nn/module.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type { BertConfig } from './config.js';
 import { BertLMPredictionHead } from './heads.js';
-import { BertWithMlmHead, mlmHead } from './mlm.js';
+import { maskedLMOutput } from '../masked-lm.js';
+import { BertWithMlmHead } from './mlm.js';
 import { BertModel, type BertInputs, type BertModelOutput, type WithLoss } from './model.js';
 
 export interface MaskedLMInputs extends BertInputs {
@@ -16,7 +17,8 @@ export interface MaskedLMOutput extends Omit<BertModelOutput, 'poolerOutput' | '
   logits: Tensor;
 }
 
-class BertOnlyMLMHead extends Module {
+/** The MLM head alone, under 'predictions' (transformers' BertOnlyMLMHead). */
+export class BertOnlyMLMHead extends Module {
   readonly predictions: BertLMPredictionHead;
 
   constructor(config: BertConfig, wordEmbeddings: Embedding) {
@@ -45,13 +47,6 @@ export class BertForMaskedLM extends BertWithMlmHead {
   forward(inputs: MaskedLMInputs & { labels: Tensor }): WithLoss<MaskedLMOutput>;
   forward(inputs: MaskedLMInputs): MaskedLMOutput;
   forward(inputs: MaskedLMInputs): MaskedLMOutput {
-    const out = this.bert.forward(inputs);
-    const mlm = mlmHead(this.cls.predictions, out.lastHiddenState, inputs.labels, inputs.maskedPositionsOnly ?? true, this.config.fields.vocab_size);
-    return {
-      loss: mlm.loss,
-      logits: mlm.logits,
-      ...(out.hiddenStates ? { hiddenStates: out.hiddenStates } : {}),
-      ...(out.attentions ? { attentions: out.attentions } : {}),
-    };
+    return maskedLMOutput(this.cls.predictions, this.bert.forward(inputs), inputs, this.config.fields.vocab_size);
   }
 }

@@ -5,7 +5,8 @@ import type { Embedding } from '../../nn/embedding.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import { crossEntropy } from '../../torch/functional.js';
-import { problemTypeFor, sequenceClassificationLoss, spanLoss } from '../task-losses.js';
+import { problemTypeFor, sequenceClassificationLoss } from '../task-losses.js';
+import { withQuestionAnswering, withTokenClassification } from '../task-heads.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type { BertConfig, ProblemType } from './config.js';
 import { BertModel, type BertInputs, type BertModelOutput, type WithLoss } from './model.js';
@@ -16,7 +17,6 @@ export interface TaskOutput extends Omit<BertModelOutput, 'poolerOutput' | 'last
   loss: Tensor | null;
   logits: Tensor;
 }
-
 
 abstract class BertTaskModel extends BertPreTrainedModel {
   readonly bert: BertModel;
@@ -92,26 +92,11 @@ export class BertForSequenceClassification extends BertTaskModel {
   }
 }
 
-export class BertForTokenClassification extends BertTaskModel {
+export class BertForTokenClassification extends withTokenClassification(BertTaskModel, (m) => m.bert) {
   static readonly architecture: string = 'BertForTokenClassification';
-  readonly dropout: Dropout;
-  readonly classifier: Linear;
 
   constructor(config: BertConfig) {
     super(config, false);
-    const c = config.fields;
-    this.dropout = this.registerModule('dropout', new Dropout(c.classifier_dropout ?? c.hidden_dropout_prob));
-    this.classifier = this.registerModule('classifier', new Linear(c.hidden_size, config.numLabels));
-    this.initWeights();
-  }
-
-  forward(inputs: BertInputs & { labels: Tensor }): WithLoss<TaskOutput>;
-  forward(inputs: BertInputs & { labels?: Tensor | null }): TaskOutput;
-  forward(inputs: BertInputs & { labels?: Tensor | null }): TaskOutput {
-    const out = this.bert.forward(inputs);
-    const logits = this.classifier.forward(this.dropout.forward(out.lastHiddenState));
-    const loss = inputs.labels ? crossEntropy(logits.view(-1, this.config.numLabels), inputs.labels.view(-1)) : null;
-    return { loss, logits, ...encoderExtras(out) };
   }
 }
 
@@ -121,26 +106,10 @@ export interface QuestionAnsweringOutput extends Omit<BertModelOutput, 'poolerOu
   endLogits: Tensor;
 }
 
-export class BertForQuestionAnswering extends BertTaskModel {
+export class BertForQuestionAnswering extends withQuestionAnswering(BertTaskModel, (m) => m.bert) {
   static readonly architecture: string = 'BertForQuestionAnswering';
-  readonly qaOutputs: Linear;
 
   constructor(config: BertConfig) {
     super(config, false);
-    // One column of logits for the start of the answer, one for its end.
-    if (config.numLabels !== 2) throw new RangeError(`BertForQuestionAnswering needs num_labels 2 (start and end logits), got ${config.numLabels}`);
-    this.qaOutputs = this.registerModule('qa_outputs', new Linear(config.fields.hidden_size, config.numLabels));
-    this.initWeights();
-  }
-
-  forward(inputs: BertInputs & { startPositions: Tensor; endPositions: Tensor }): WithLoss<QuestionAnsweringOutput>;
-  forward(inputs: BertInputs & { startPositions?: Tensor | null; endPositions?: Tensor | null }): QuestionAnsweringOutput;
-  forward(inputs: BertInputs & { startPositions?: Tensor | null; endPositions?: Tensor | null }): QuestionAnsweringOutput {
-    const out = this.bert.forward(inputs);
-    const [start, end] = this.qaOutputs.forward(out.lastHiddenState).split(1, -1) as [Tensor, Tensor];
-    const startLogits = start.squeeze(-1).contiguous();
-    const endLogits = end.squeeze(-1).contiguous();
-    const loss = inputs.startPositions && inputs.endPositions ? spanLoss(startLogits, endLogits, inputs.startPositions, inputs.endPositions) : null;
-    return { loss, startLogits, endLogits, ...encoderExtras(out) };
   }
 }

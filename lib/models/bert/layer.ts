@@ -3,7 +3,7 @@ import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import { ModuleList } from '../../nn/containers.js';
 import type { Tensor } from '../../torch/tensor.js';
-import { activation } from './activation.js';
+import { activation } from '../activation.js';
 import { BertAttention } from './attention.js';
 import { BertOutput } from './output.js';
 import { expectBertConfig, type BertConfig } from './config.js';

@@ -1,6 +1,7 @@
-// What BERT's models with an MLM head share: the tied decoder, its bias and resizing.
+// What BERT's models with an MLM head share: the encoder under 'bert.' and the head under
+// 'cls.predictions', whose tying, bias and resizing are the core's (PreTrainedModel.tiedLmHead).
 import type { Embedding } from '../../nn/embedding.js';
-import { zeros_ } from '../../nn/init.js';
+import type { TiedLmHead } from '../pretrained-model.js';
 import type { BertLMPredictionHead } from './heads.js';
 import type { BertModel } from './model.js';
 import { BertPreTrainedModel } from './pretrained.js';
@@ -20,29 +21,11 @@ export abstract class BertWithMlmHead extends BertPreTrainedModel {
     return 'bert.';
   }
 
-  /** transformers 4 saved an untied head's bias only as cls.predictions.bias. */
-  override get checkpointFallbacks(): Record<string, string> {
-    return this.lmHead.tiedToEmbeddings ? {} : { 'cls.predictions.decoder.bias': 'cls.predictions.bias' };
-  }
-
-  override get tiedWeights(): Record<string, string> {
-    if (!this.lmHead.tiedToEmbeddings) return {};
-    return { 'cls.predictions.decoder.weight': 'bert.embeddings.word_embeddings.weight', 'cls.predictions.decoder.bias': 'cls.predictions.bias' };
-  }
-
   get wordEmbeddings(): Embedding {
     return this.bert.embeddings.wordEmbeddings;
   }
 
-  protected override initHeads(): void {
-    zeros_(this.lmHead.bias);
-  }
-
-  protected override retie(): void {
-    this.lmHead.tie(this.wordEmbeddings.weight);
-  }
-
-  protected override resizeHeads(_old: number, n: number, meanResizing: boolean): void {
-    this.resizeTiedLmHead(this.lmHead, n, meanResizing);
+  protected override get tiedLmHead(): { head: TiedLmHead; key: string } {
+    return { head: this.lmHead, key: 'cls.predictions' };
   }
 }

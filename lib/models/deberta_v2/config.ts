@@ -3,30 +3,19 @@
 // (position_buckets, share_att_key, norm_rel_ebd, embedding_size, conv_*, cls_dropout), with
 // the defaults those getattr calls use. DeBERTa-v3 checkpoints set the relative-attention ones.
 import { describeValue } from '../../torch/describe.js';
-import { HIDDEN_ACTS, type HiddenAct } from '../bert/config.js';
-import { checkBoolean, checkChoice, checkEps, checkNumber, checkProbability, describeField } from '../config-checks.js';
+import { HIDDEN_ACTS, type HiddenAct } from '../activation.js';
+import { checkBoolean, checkChoice, checkEncoderSizes, checkEps, checkNumber, checkProbability, describeField } from '../config-checks.js';
 import { LIMITS } from '../limits.js';
-import { expectConfig, PretrainedConfig, type CommonConfigFields, type ConfigInput } from '../pretrained-config.js';
+import { COMMON_DEFAULTS, expectConfig, PretrainedConfig, type ConfigInput, type EncoderConfigFields } from '../pretrained-config.js';
 
-export type { HiddenAct } from '../bert/config.js';
+export type { HiddenAct } from '../activation.js';
 
 /** The disentangled attention terms: content→position and position→content. */
 export type PosAttType = 'c2p' | 'p2c';
 const POS_ATT_TYPES: readonly string[] = ['c2p', 'p2c'];
 const NORM_REL_EBD: readonly string[] = ['none', 'layer_norm'];
 
-export interface DebertaV2ConfigFields extends CommonConfigFields {
-  hidden_size: number;
-  num_hidden_layers: number;
-  num_attention_heads: number;
-  intermediate_size: number;
-  hidden_act: HiddenAct;
-  hidden_dropout_prob: number;
-  attention_probs_dropout_prob: number;
-  max_position_embeddings: number;
-  /** 0: no token type embeddings (token type ids are then ignored, as in transformers). */
-  type_vocab_size: number;
-  layer_norm_eps: number;
+export interface DebertaV2ConfigFields extends EncoderConfigFields {
   relative_attention: boolean;
   /** The relative distance span; below 1 means max_position_embeddings. */
   max_relative_positions: number;
@@ -90,13 +79,8 @@ const DEFAULTS: DebertaV2ConfigFields = {
   pooler_hidden_size: null,
   cls_dropout: null,
   legacy: true,
-  architectures: null,
-  id2label: { '0': 'LABEL_0', '1': 'LABEL_1' },
-  label2id: { LABEL_0: 0, LABEL_1: 1 },
-  problem_type: null,
-  tie_word_embeddings: true,
+  ...COMMON_DEFAULTS,
   model_type: 'deberta-v2',
-  attn_implementation: 'sdpa',
 };
 
 /** The relative-attention settings of every DeBERTa-v3 checkpoint (microsoft/deberta-v3-*). */
@@ -133,6 +117,7 @@ export class DebertaV2Config extends PretrainedConfig<DebertaV2ConfigFields> {
   static readonly modelType: string = 'deberta-v2';
   static readonly className: string = 'DebertaV2Config';
   static readonly defaults: object = DEFAULTS;
+  static readonly floatFields: readonly string[] = ['hidden_dropout_prob', 'attention_probs_dropout_prob', 'initializer_range', 'layer_norm_eps', 'pooler_dropout'];
 
   constructor(fields: ConfigInput<DebertaV2ConfigFields> = {}, extra: Record<string, unknown> = {}) {
     const given = (fields ?? {}) as Record<string, unknown>;
@@ -182,19 +167,11 @@ export class DebertaV2Config extends PretrainedConfig<DebertaV2ConfigFields> {
     return embeddings + f.num_hidden_layers * layer + relative + conv + Math.max(mlm, classifier);
   }
 
-  protected override sizeSummary(): string {
-    const f = this.fields;
-    return `hidden_size ${f.hidden_size}, num_hidden_layers ${f.num_hidden_layers}, intermediate_size ${f.intermediate_size}, vocab_size ${f.vocab_size}`;
-  }
-
   protected validateFields(): void {
     const f = this.fields;
     const who = this.className;
-    for (const key of SIZE_FIELDS) checkNumber(who, key, f[key], { integer: true, min: 1, max: LIMITS[key] });
+    checkEncoderSizes(who, f, SIZE_FIELDS);
     checkNumber(who, 'type_vocab_size', f.type_vocab_size, { integer: true, min: 0, max: LIMITS.type_vocab_size });
-    if (f.hidden_size % f.num_attention_heads !== 0) {
-      throw new RangeError(`${who}: the hidden size (${f.hidden_size}) is not a multiple of the number of attention heads (${f.num_attention_heads})`);
-    }
     checkNumber(who, 'embedding_size', f.embedding_size, { integer: true, min: 1, max: LIMITS.hidden_size, nullable: true });
     for (const key of ['hidden_dropout_prob', 'attention_probs_dropout_prob', 'pooler_dropout'] as const) checkProbability(who, key, f[key]);
     checkProbability(who, 'cls_dropout', f.cls_dropout, true);

@@ -8,7 +8,7 @@ import { Module } from '../../nn/module.js';
 import { Parameter } from '../../nn/parameter.js';
 import { cat, empty, zeros } from '../../torch/creation.js';
 import type { Tensor } from '../../torch/tensor.js';
-import { activation } from '../bert/activation.js';
+import { activation } from '../activation.js';
 import { expectDebertaV2Config, type DebertaV2Config } from './config.js';
 
 /** nn.Conv1d(channels, channels, kernelSize, padding (k - 1) / 2, groups) over (batch, length, channels). */

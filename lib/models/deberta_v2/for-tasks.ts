@@ -1,38 +1,19 @@
 // Fine-tuning heads: sequence classification (through the context pooler), token
 // classification and extractive question answering, with transformers' losses.
 import { Dropout } from '../../nn/activations.js';
-import type { Embedding } from '../../nn/embedding.js';
 import { Linear } from '../../nn/linear.js';
 import { binaryCrossEntropyWithLogits, crossEntropy, mseLoss } from '../../torch/functional.js';
 import type { Tensor } from '../../torch/tensor.js';
-import type { EncoderInputs, QuestionAnsweringOutput, TaskOutput, WithLoss } from '../tasks.js';
+import type { EncoderInputs, TaskOutput, WithLoss } from '../tasks.js';
 import type { DebertaV2Config } from './config.js';
-import { DebertaV2Model } from './model.js';
+import { DebertaV2HeadModel } from './model.js';
 import { ContextPooler } from './pooler.js';
-import { DebertaV2PreTrainedModel } from './pretrained.js';
+import { withQuestionAnswering, withTokenClassification } from '../task-heads.js';
 import { encoderExtras } from '../outputs.js';
 
 export type { QuestionAnsweringOutput, TaskOutput } from '../tasks.js';
 
-
-abstract class DebertaV2TaskModel extends DebertaV2PreTrainedModel {
-  readonly deberta: DebertaV2Model;
-
-  constructor(config: DebertaV2Config) {
-    super(config);
-    this.deberta = this.registerModule('deberta', new DebertaV2Model(config));
-  }
-
-  override get basePrefix(): string {
-    return 'deberta.';
-  }
-
-  get wordEmbeddings(): Embedding {
-    return this.deberta.embeddings.wordEmbeddings;
-  }
-}
-
-export class DebertaV2ForSequenceClassification extends DebertaV2TaskModel {
+export class DebertaV2ForSequenceClassification extends DebertaV2HeadModel {
   static readonly architecture: string = 'DebertaV2ForSequenceClassification';
   readonly pooler: ContextPooler;
   readonly classifier: Linear;
@@ -90,55 +71,11 @@ export class DebertaV2ForSequenceClassification extends DebertaV2TaskModel {
   }
 }
 
-export class DebertaV2ForTokenClassification extends DebertaV2TaskModel {
+/** Token classification with hidden_dropout_prob before the classifier, as transformers' DeBERTa-v2 has it. */
+export class DebertaV2ForTokenClassification extends withTokenClassification(DebertaV2HeadModel, (m) => m.deberta, { dropout: (f) => f.hidden_dropout_prob }) {
   static readonly architecture: string = 'DebertaV2ForTokenClassification';
-  readonly dropout: Dropout;
-  readonly classifier: Linear;
-
-  constructor(config: DebertaV2Config) {
-    super(config);
-    this.dropout = this.registerModule('dropout', new Dropout(config.fields.hidden_dropout_prob));
-    this.classifier = this.registerModule('classifier', new Linear(config.fields.hidden_size, config.numLabels));
-    this.initWeights();
-  }
-
-  forward(inputs: EncoderInputs & { labels: Tensor }): WithLoss<TaskOutput>;
-  forward(inputs: EncoderInputs & { labels?: Tensor | null }): TaskOutput;
-  forward(inputs: EncoderInputs & { labels?: Tensor | null }): TaskOutput {
-    const out = this.deberta.forward(inputs);
-    const logits = this.classifier.forward(this.dropout.forward(out.lastHiddenState));
-    const loss = inputs.labels ? crossEntropy(logits.view(-1, this.config.numLabels), inputs.labels.view(-1)) : null;
-    return { loss, logits, ...encoderExtras(out) };
-  }
 }
 
-export class DebertaV2ForQuestionAnswering extends DebertaV2TaskModel {
+export class DebertaV2ForQuestionAnswering extends withQuestionAnswering(DebertaV2HeadModel, (m) => m.deberta) {
   static readonly architecture: string = 'DebertaV2ForQuestionAnswering';
-  readonly qaOutputs: Linear;
-
-  constructor(config: DebertaV2Config) {
-    super(config);
-    // One column of logits for the start of the answer, one for its end.
-    if (config.numLabels !== 2) throw new RangeError(`DebertaV2ForQuestionAnswering needs num_labels 2 (start and end logits), got ${config.numLabels}`);
-    this.qaOutputs = this.registerModule('qa_outputs', new Linear(config.fields.hidden_size, config.numLabels));
-    this.initWeights();
-  }
-
-  forward(inputs: EncoderInputs & { startPositions: Tensor; endPositions: Tensor }): WithLoss<QuestionAnsweringOutput>;
-  forward(inputs: EncoderInputs & { startPositions?: Tensor | null; endPositions?: Tensor | null }): QuestionAnsweringOutput;
-  forward(inputs: EncoderInputs & { startPositions?: Tensor | null; endPositions?: Tensor | null }): QuestionAnsweringOutput {
-    const out = this.deberta.forward(inputs);
-    const [start, end] = this.qaOutputs.forward(out.lastHiddenState).split(1, -1) as [Tensor, Tensor];
-    const startLogits = start.squeeze(-1).contiguous();
-    const endLogits = end.squeeze(-1).contiguous();
-    let loss: Tensor | null = null;
-    if (inputs.startPositions && inputs.endPositions) {
-      // Positions outside the sequence are clamped to its length and ignored, as transformers does.
-      const ignored = startLogits.shape[1]!;
-      const s = inputs.startPositions.view(-1).clamp(0, ignored);
-      const e = inputs.endPositions.view(-1).clamp(0, ignored);
-      loss = crossEntropy(startLogits, s, { ignoreIndex: ignored }).add(crossEntropy(endLogits, e, { ignoreIndex: ignored })).div(2);
-    }
-    return { loss, startLogits, endLogits, ...encoderExtras(out) };
-  }
 }

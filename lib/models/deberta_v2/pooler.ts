@@ -2,7 +2,7 @@ import { Dropout } from '../../nn/activations.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import type { Tensor } from '../../torch/tensor.js';
-import { activation } from '../bert/activation.js';
+import { activation } from '../activation.js';
 import { expectDebertaV2Config, type DebertaV2Config } from './config.js';
 
 /** transformers' ContextPooler: pooler_hidden_act(dense(dropout(h[:, 0]))), for sequence classification. */

@@ -3,10 +3,10 @@
 // BertConfig: the names differ and there are no token types. transformers' attribute_map
 // aliases (hidden_size, num_hidden_layers, num_attention_heads) are read as the own names.
 import { describeValue } from '../../torch/describe.js';
-import { HIDDEN_ACTS, type HiddenAct } from '../bert/config.js';
+import { HIDDEN_ACTS, type HiddenAct } from '../activation.js';
 import { checkBoolean, checkChoice, checkNumber, checkProbability } from '../config-checks.js';
 import { LIMITS } from '../limits.js';
-import { expectConfig, PretrainedConfig, type CommonConfigFields, type ConfigInput } from '../pretrained-config.js';
+import { COMMON_DEFAULTS, expectConfig, PretrainedConfig, type CommonConfigFields, type ConfigInput } from '../pretrained-config.js';
 
 export interface DistilBertConfigFields extends CommonConfigFields {
   vocab_size: number;
@@ -42,13 +42,8 @@ const DEFAULTS: DistilBertConfigFields = {
   qa_dropout: 0.1,
   seq_classif_dropout: 0.2,
   pad_token_id: 0,
-  architectures: null,
-  id2label: { '0': 'LABEL_0', '1': 'LABEL_1' },
-  label2id: { LABEL_0: 0, LABEL_1: 1 },
-  problem_type: null,
-  tie_word_embeddings: true,
+  ...COMMON_DEFAULTS,
   model_type: 'distilbert',
-  attn_implementation: 'sdpa',
 };
 
 /** DistilBERT's LayerNorms have a fixed eps (no config field), as in transformers. */
@@ -87,6 +82,7 @@ export class DistilBertConfig extends PretrainedConfig<DistilBertConfigFields> {
   static readonly modelType: string = 'distilbert';
   static readonly className: string = 'DistilBertConfig';
   static readonly defaults: object = DEFAULTS;
+  static readonly floatFields: readonly string[] = ['dropout', 'attention_dropout', 'initializer_range', 'qa_dropout', 'seq_classif_dropout'];
 
   constructor(fields: ConfigInput<DistilBertConfigFields> = {}, extra: Record<string, unknown> = {}) {
     const [known, rest] = resolveAliases((fields ?? {}) as Record<string, unknown>, extra ?? {});

@@ -2,7 +2,7 @@ import { Dropout } from '../../nn/activations.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import type { Tensor } from '../../torch/tensor.js';
-import { activation } from '../bert/activation.js';
+import { activation } from '../activation.js';
 import { expectDistilBertConfig, type DistilBertConfig } from './config.js';
 
 /** lin1 → activation → lin2 → dropout: transformers' FFN. */

@@ -1,9 +1,8 @@
 import { LayerNorm } from '../../nn/layer-norm.js';
 import { Linear } from '../../nn/linear.js';
-import { Parameter } from '../../nn/parameter.js';
 import type { Tensor } from '../../torch/tensor.js';
-import { activation } from '../bert/activation.js';
-import { mlmHead } from '../masked-lm.js';
+import { activation } from '../activation.js';
+import { maskedLMOutput } from '../masked-lm.js';
 import type { MaskedLanguageModel, MaskedLMInputs, MaskedLMOutput, WithLoss } from '../tasks.js';
 import { LAYER_NORM_EPS, type DistilBertConfig } from './config.js';
 import type { DistilBertEmbeddings } from './embeddings.js';
@@ -57,17 +56,7 @@ export class DistilBertForMaskedLM extends DistilBertPreTrainedModel implements 
   }
 
   protected override resizeHeads(_old: number, n: number, meanResizing: boolean): void {
-    const projector = this.vocabProjector;
-    if (!this.tiedToEmbeddings) {
-      // An untied projector is an output embedding of its own: resized the same way, its new
-      // bias entries at the old ones' mean under mean resizing, as transformers does.
-      const weight = this.resizedRows(projector.weight, n, meanResizing);
-      projector.registerParameter('weight', new Parameter(weight));
-      weight.dispose();
-    }
-    // Tied, transformers pads the bias with zeros.
-    projector.registerParameter('bias', DistilBertPreTrainedModel.resizedBias(projector.bias!, n, meanResizing && !this.tiedToEmbeddings));
-    (projector as { outFeatures: number }).outFeatures = n;
+    this.resizeTiedDecoder(this.vocabProjector, this.tiedToEmbeddings, n, meanResizing);
   }
 
   /** Vocabulary logits for hidden states of any leading shape. */
@@ -80,12 +69,6 @@ export class DistilBertForMaskedLM extends DistilBertPreTrainedModel implements 
   forward(inputs: MaskedLMInputs): MaskedLMOutput {
     const out = this.distilbert.forward(inputs);
     const head = { forward: (hidden: Tensor) => this.predict(hidden) };
-    const mlm = mlmHead(head, out.lastHiddenState, inputs.labels, inputs.maskedPositionsOnly ?? true, this.config.fields.vocab_size);
-    return {
-      loss: mlm.loss,
-      logits: mlm.logits,
-      ...(out.hiddenStates ? { hiddenStates: out.hiddenStates } : {}),
-      ...(out.attentions ? { attentions: out.attentions } : {}),
-    };
+    return maskedLMOutput(head, out, inputs, this.config.fields.vocab_size);
   }
 }

@@ -2,11 +2,8 @@
 // first token, token classification, and extractive question answering.
 import { Dropout } from '../../nn/activations.js';
 import { Linear } from '../../nn/linear.js';
-import { crossEntropy } from '../../torch/functional.js';
 import type { Tensor } from '../../torch/tensor.js';
 import type {
-  
-  
   EncoderInputs,
   QuestionAnsweringModel,
   QuestionAnsweringOutput,
@@ -20,8 +17,8 @@ import type { DistilBertEmbeddings } from './embeddings.js';
 import { DistilBertModel } from './model.js';
 import { DistilBertPreTrainedModel } from './pretrained.js';
 import { sequenceClassificationLoss, spanLoss } from '../task-losses.js';
+import { withTokenClassification } from '../task-heads.js';
 import { encoderExtras } from '../outputs.js';
-
 
 /** A head over the encoder, kept under 'distilbert.' as in transformers. */
 abstract class DistilBertTaskModel extends DistilBertPreTrainedModel {
@@ -69,26 +66,8 @@ export class DistilBertForSequenceClassification extends DistilBertTaskModel imp
 }
 
 /** dropout (the config's dropout) → classifier, on every token. */
-export class DistilBertForTokenClassification extends DistilBertTaskModel implements TokenClassifier {
+export class DistilBertForTokenClassification extends withTokenClassification(DistilBertTaskModel, (m) => m.distilbert, { dropout: (f) => f.dropout, width: (f) => f.dim }) implements TokenClassifier {
   static readonly architecture: string = 'DistilBertForTokenClassification';
-  readonly dropout: Dropout;
-  readonly classifier: Linear;
-
-  constructor(config: DistilBertConfig) {
-    super(config);
-    this.dropout = this.registerModule('dropout', new Dropout(config.fields.dropout));
-    this.classifier = this.registerModule('classifier', new Linear(config.fields.dim, config.numLabels));
-    this.initWeights();
-  }
-
-  forward(inputs: EncoderInputs & { labels: Tensor }): WithLoss<TaskOutput>;
-  forward(inputs: EncoderInputs & { labels?: Tensor | null }): TaskOutput;
-  forward(inputs: EncoderInputs & { labels?: Tensor | null }): TaskOutput {
-    const out = this.distilbert.forward(inputs);
-    const logits = this.classifier.forward(this.dropout.forward(out.lastHiddenState));
-    const loss = inputs.labels ? crossEntropy(logits.view(-1, this.config.numLabels), inputs.labels.view(-1)) : null;
-    return { loss, logits, ...encoderExtras(out) };
-  }
 }
 
 /** dropout (qa_dropout) → qa_outputs: start and end logits per token. */

@@ -20,30 +20,16 @@ export interface ElectraConfigFields extends BertConfigFields {
 }
 
 const DEFAULTS: ElectraConfigFields = {
+  // BERT's defaults, with electra-small-discriminator's sizes.
   ...(BertConfig.defaults as BertConfigFields),
-  vocab_size: 30522,
   embedding_size: 128,
   hidden_size: 256,
-  num_hidden_layers: 12,
   num_attention_heads: 4,
   intermediate_size: 1024,
-  hidden_act: 'gelu',
-  hidden_dropout_prob: 0.1,
-  attention_probs_dropout_prob: 0.1,
-  max_position_embeddings: 512,
-  type_vocab_size: 2,
-  initializer_range: 0.02,
-  layer_norm_eps: 1e-12,
   summary_type: 'first',
   summary_use_proj: true,
   summary_activation: 'gelu',
   summary_last_dropout: 0.1,
-  pad_token_id: 0,
-  use_cache: true,
-  classifier_dropout: null,
-  is_decoder: false,
-  add_cross_attention: false,
-  tie_word_embeddings: true,
   model_type: 'electra',
 };
 
@@ -63,6 +49,7 @@ export class ElectraConfig extends BertConfig {
   static override readonly modelType: string = 'electra';
   static override readonly className: string = 'ElectraConfig';
   static override readonly defaults: object = DEFAULTS;
+  static override readonly floatFields: readonly string[] = [...BertConfig.floatFields, 'summary_last_dropout'];
   declare readonly fields: ElectraConfigFields;
 
   constructor(fields: ConfigInput<ElectraConfigFields> = {}, extra: Record<string, unknown> = {}) {

@@ -1,12 +1,10 @@
 import { Linear } from '../../nn/linear.js';
-import { Parameter } from '../../nn/parameter.js';
 import type { Tensor } from '../../torch/tensor.js';
-import { mlmHead } from '../masked-lm.js';
+import { maskedLMOutput } from '../masked-lm.js';
 import type { MaskedLMInputs, MaskedLMOutput, WithLoss } from '../tasks.js';
 import type { ElectraConfig } from './config.js';
 import { ElectraGeneratorPredictions } from './heads.js';
 import { ElectraHeadModel } from './head-model.js';
-import { encoderExtras } from '../outputs.js';
 
 /**
  * The generator: ELECTRA's masked language model. generator_predictions brings the hidden
@@ -40,17 +38,7 @@ export class ElectraForMaskedLM extends ElectraHeadModel {
   }
 
   protected override resizeHeads(_old: number, n: number, meanResizing: boolean): void {
-    const head = this.generatorLmHead;
-    if (!this.tiedToEmbeddings) {
-      // An untied projection is an output embedding of its own: resized as the input one, its
-      // new bias entries at the old ones' mean under mean resizing, as transformers does.
-      const weight = this.resizedRows(head.weight, n, meanResizing);
-      head.registerParameter('weight', new Parameter(weight));
-      weight.dispose();
-    }
-    // Tied, transformers pads the bias with zeros.
-    head.registerParameter('bias', ElectraHeadModel.resizedBias(head.bias!, n, meanResizing && !this.tiedToEmbeddings));
-    (head as { outFeatures: number }).outFeatures = n;
+    this.resizeTiedDecoder(this.generatorLmHead, this.tiedToEmbeddings, n, meanResizing);
   }
 
   /** (batch, length, hidden) → vocabulary logits. */
@@ -63,7 +51,6 @@ export class ElectraForMaskedLM extends ElectraHeadModel {
   forward(inputs: MaskedLMInputs): MaskedLMOutput {
     const out = this.electra.forward(inputs);
     const head = { forward: (hidden: Tensor) => this.generatorLogits(hidden) };
-    const mlm = mlmHead(head, out.lastHiddenState, inputs.labels, inputs.maskedPositionsOnly ?? true, this.config.fields.vocab_size);
-    return { loss: mlm.loss, logits: mlm.logits, ...encoderExtras(out) };
+    return maskedLMOutput(head, out, inputs, this.config.fields.vocab_size);
   }
 }

@@ -5,7 +5,7 @@ import { LayerNorm } from '../../nn/layer-norm.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import type { Tensor } from '../../torch/tensor.js';
-import { activation } from '../bert/activation.js';
+import { activation } from '../activation.js';
 import { expectElectraConfig, type ElectraConfig } from './config.js';
 
 /** dense → hidden_act → dense_prediction: one logit per token, above 0 for "replaced". */

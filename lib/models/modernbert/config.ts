@@ -3,10 +3,10 @@
 // global_attn_every_n_layers and the rotary bases with global_rope_theta/local_rope_theta;
 // transformers 5 writes layer_types and rope_parameters. Both are read, and both are written.
 import { describeValue } from '../../torch/describe.js';
-import { HIDDEN_ACTS, type HiddenAct } from '../bert/config.js';
-import { checkBoolean, checkChoice, checkEps, checkNumber, checkProbability, describeField } from '../config-checks.js';
+import { HIDDEN_ACTS, type HiddenAct } from '../activation.js';
+import { checkBoolean, checkChoice, checkEncoderSizes, checkEps, checkNumber, checkProbability, describeField } from '../config-checks.js';
 import { LIMITS } from '../limits.js';
-import { expectConfig, PretrainedConfig, type CommonConfigFields } from '../pretrained-config.js';
+import { COMMON_DEFAULTS, expectConfig, PretrainedConfig, type CommonConfigFields } from '../pretrained-config.js';
 
 export type LayerType = 'full_attention' | 'sliding_attention';
 export const LAYER_TYPES: readonly LayerType[] = ['full_attention', 'sliding_attention'];
@@ -99,13 +99,8 @@ const DEFAULTS: ModernBertConfigFields = {
   sparse_prediction: false,
   sparse_pred_ignore_index: -100,
   reference_compile: null,
-  architectures: null,
-  id2label: { '0': 'LABEL_0', '1': 'LABEL_1' },
-  label2id: { LABEL_0: 0, LABEL_1: 1 },
-  problem_type: null,
-  tie_word_embeddings: true,
+  ...COMMON_DEFAULTS,
   model_type: 'modernbert',
-  attn_implementation: 'sdpa',
 };
 
 const SIZE_FIELDS = ['vocab_size', 'hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads', 'max_position_embeddings'] as const;
@@ -131,6 +126,7 @@ export class ModernBertConfig extends PretrainedConfig<ModernBertConfigFields> {
   static readonly modelType: string = 'modernbert';
   static readonly className: string = 'ModernBertConfig';
   static readonly defaults: object = DEFAULTS;
+  static readonly floatFields: readonly string[] = ['initializer_range', 'initializer_cutoff_factor', 'norm_eps', 'attention_dropout', 'embedding_dropout', 'mlp_dropout', 'classifier_dropout'];
 
   get headDim(): number {
     return this.fields.hidden_size / this.fields.num_attention_heads;
@@ -169,18 +165,10 @@ export class ModernBertConfig extends PretrainedConfig<ModernBertConfigFields> {
     return base + head + Math.max(decoder, classifier);
   }
 
-  protected override sizeSummary(): string {
-    const f = this.fields;
-    return `hidden_size ${f.hidden_size}, num_hidden_layers ${f.num_hidden_layers}, intermediate_size ${f.intermediate_size}, vocab_size ${f.vocab_size}`;
-  }
-
   protected validateFields(): void {
     const f = this.fields;
     const who = this.className;
-    for (const key of SIZE_FIELDS) checkNumber(who, key, f[key], { integer: true, min: 1, max: LIMITS[key] });
-    if (f.hidden_size % f.num_attention_heads !== 0) {
-      throw new RangeError(`${who}: the hidden size (${f.hidden_size}) is not a multiple of the number of attention heads (${f.num_attention_heads})`);
-    }
+    checkEncoderSizes(who, f, SIZE_FIELDS);
     // rotate_half splits each head in two halves.
     if (this.headDim % 2 !== 0) throw new RangeError(`${who}: the head size (hidden_size / num_attention_heads = ${this.headDim}) must be even for rotary embeddings`);
     checkChoice(who, 'hidden_activation', f.hidden_activation, HIDDEN_ACTS);

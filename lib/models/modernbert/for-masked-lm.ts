@@ -1,11 +1,9 @@
 import { Linear } from '../../nn/linear.js';
-import { Parameter } from '../../nn/parameter.js';
 import { zeros_ } from '../../nn/init.js';
 import type { Tensor } from '../../torch/tensor.js';
-import { mlmHead } from '../masked-lm.js';
+import { maskedLMOutput } from '../masked-lm.js';
 import type { MaskedLMInputs, MaskedLMOutput, WithLoss } from '../tasks.js';
 import type { ModernBertConfig } from './config.js';
-import { ModernBertPreTrainedModel } from './pretrained.js';
 import { ModernBertWithEncoder } from './with-encoder.js';
 
 /**
@@ -44,15 +42,7 @@ export class ModernBertForMaskedLM extends ModernBertWithEncoder {
   }
 
   protected override resizeHeads(_old: number, n: number, meanResizing: boolean): void {
-    // An untied decoder is an output embedding of its own, resized the same way, its bias at
-    // the old entries' mean under mean resizing; a tied decoder's bias is padded with zeros.
-    if (!this.tiedToEmbeddings) {
-      const weight = this.resizedRows(this.decoder.weight, n, meanResizing);
-      this.decoder.registerParameter('weight', new Parameter(weight));
-      weight.dispose();
-    }
-    const bias = this.decoder.bias;
-    if (bias) this.decoder.registerParameter('bias', ModernBertPreTrainedModel.resizedBias(bias, n, !this.tiedToEmbeddings && meanResizing));
+    this.resizeTiedDecoder(this.decoder, this.tiedToEmbeddings, n, meanResizing);
   }
 
   forward(inputs: MaskedLMInputs & { labels: Tensor }): WithLoss<MaskedLMOutput>;
@@ -60,12 +50,6 @@ export class ModernBertForMaskedLM extends ModernBertWithEncoder {
   forward(inputs: MaskedLMInputs): MaskedLMOutput {
     const out = this.model.forward(inputs);
     const predictions = { forward: (hidden: Tensor) => this.decoder.forward(this.head.forward(hidden)) };
-    const mlm = mlmHead(predictions, out.lastHiddenState, inputs.labels, inputs.maskedPositionsOnly ?? true, this.config.fields.vocab_size);
-    return {
-      loss: mlm.loss,
-      logits: mlm.logits,
-      ...(out.hiddenStates ? { hiddenStates: out.hiddenStates } : {}),
-      ...(out.attentions ? { attentions: out.attentions } : {}),
-    };
+    return maskedLMOutput(predictions, out, inputs, this.config.fields.vocab_size);
   }
 }

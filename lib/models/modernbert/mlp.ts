@@ -2,7 +2,7 @@ import { Dropout } from '../../nn/activations.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import type { Tensor } from '../../torch/tensor.js';
-import { activation } from '../bert/activation.js';
+import { activation } from '../activation.js';
 import { expectModernBertConfig, type ModernBertConfig } from './config.js';
 
 /** The gated feed-forward block (GeGLU with gelu): Wi gives input and gate, Wo(act(input) · gate). */

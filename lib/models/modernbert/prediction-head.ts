@@ -2,7 +2,7 @@ import { LayerNorm } from '../../nn/layer-norm.js';
 import { Linear } from '../../nn/linear.js';
 import { Module } from '../../nn/module.js';
 import type { Tensor } from '../../torch/tensor.js';
-import { activation } from '../bert/activation.js';
+import { activation } from '../activation.js';
 import { expectModernBertConfig, type ModernBertConfig } from './config.js';
 
 /** dense → classifier_activation → norm: before the MLM decoder and every classifier. */

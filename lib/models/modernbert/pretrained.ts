@@ -7,7 +7,6 @@ import type { Parameter } from '../../nn/parameter.js';
 import { ones_, truncNormal_, zeros_ } from '../../nn/init.js';
 import { noGrad } from '../../torch/autograd.js';
 import { PreTrainedModel } from '../pretrained-model.js';
-import { writeFloatFields } from './float-fields.js';
 import { ModernBertAttention } from './attention.js';
 import { ModernBertConfig } from './config.js';
 import { ModernBertEmbeddings } from './embeddings.js';
@@ -36,12 +35,6 @@ export abstract class ModernBertPreTrainedModel extends PreTrainedModel<ModernBe
   /** ModernBERT has no encoder.*: its layers are model.layers.N. */
   protected override get encoderKeyPrefix(): string {
     return `${this.basePrefix}layers.`;
-  }
-
-  /** The core's folder, with the float fields transformers 5 checks written as floats. */
-  override async savePretrained(dir: string): Promise<void> {
-    await super.savePretrained(dir);
-    writeFloatFields(dir);
   }
 
   get initStds(): InitStds {

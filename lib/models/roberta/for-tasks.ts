@@ -1,80 +1,18 @@
-// Fine-tuning heads on the encoder (no pooler): sequence classification on <s> through
-// RobertaClassificationHead, token classification and extractive question answering, with
-// the losses BERT's heads compute.
-import { Dropout } from '../../nn/activations.js';
-import { Linear } from '../../nn/linear.js';
-import type { Tensor } from '../../torch/tensor.js';
-import type { EncoderInputs, QuestionAnsweringOutput, TaskOutput, WithLoss } from '../tasks.js';
+// Fine-tuning heads on the encoder (no pooler), the shared task heads over 'roberta.':
+// sequence classification on <s> through RobertaClassificationHead, token classification and
+// extractive question answering, with the losses BERT's heads compute.
+import { withQuestionAnswering, withSequenceClassification, withTokenClassification } from '../task-heads.js';
 import { RobertaClassificationHead } from './classification-head.js';
-import type { RobertaConfig } from './config.js';
-import { sequenceClassificationLoss, spanLoss, tokenClassificationLoss } from '../task-losses.js';
 import { RobertaPreTrainedModel } from './pretrained.js';
-import { encoderExtras } from '../outputs.js';
 
-
-export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
+export class RobertaForSequenceClassification extends withSequenceClassification(RobertaPreTrainedModel, (m) => m.roberta, (config) => new RobertaClassificationHead(config)) {
   static readonly architecture: string = 'RobertaForSequenceClassification';
-  readonly classifier: RobertaClassificationHead;
-
-  constructor(config: RobertaConfig) {
-    super(config);
-    this.classifier = this.registerModule('classifier', new RobertaClassificationHead(config));
-    this.initWeights();
-  }
-
-  forward(inputs: EncoderInputs & { labels: Tensor }): WithLoss<TaskOutput>;
-  forward(inputs: EncoderInputs & { labels?: Tensor | null }): TaskOutput;
-  forward(inputs: EncoderInputs & { labels?: Tensor | null }): TaskOutput {
-    const out = this.roberta.forward(inputs);
-    const logits = this.classifier.forward(out.lastHiddenState);
-    const loss = inputs.labels ? sequenceClassificationLoss(this.config, logits, inputs.labels) : null;
-    return { loss, logits, ...encoderExtras(out) };
-  }
 }
 
-export class RobertaForTokenClassification extends RobertaPreTrainedModel {
+export class RobertaForTokenClassification extends withTokenClassification(RobertaPreTrainedModel, (m) => m.roberta) {
   static readonly architecture: string = 'RobertaForTokenClassification';
-  readonly dropout: Dropout;
-  readonly classifier: Linear;
-
-  constructor(config: RobertaConfig) {
-    super(config);
-    const c = config.fields;
-    this.dropout = this.registerModule('dropout', new Dropout(c.classifier_dropout ?? c.hidden_dropout_prob));
-    this.classifier = this.registerModule('classifier', new Linear(c.hidden_size, config.numLabels));
-    this.initWeights();
-  }
-
-  forward(inputs: EncoderInputs & { labels: Tensor }): WithLoss<TaskOutput>;
-  forward(inputs: EncoderInputs & { labels?: Tensor | null }): TaskOutput;
-  forward(inputs: EncoderInputs & { labels?: Tensor | null }): TaskOutput {
-    const out = this.roberta.forward(inputs);
-    const logits = this.classifier.forward(this.dropout.forward(out.lastHiddenState));
-    const loss = inputs.labels ? tokenClassificationLoss(this.config, logits, inputs.labels) : null;
-    return { loss, logits, ...encoderExtras(out) };
-  }
 }
 
-export class RobertaForQuestionAnswering extends RobertaPreTrainedModel {
+export class RobertaForQuestionAnswering extends withQuestionAnswering(RobertaPreTrainedModel, (m) => m.roberta) {
   static readonly architecture: string = 'RobertaForQuestionAnswering';
-  readonly qaOutputs: Linear;
-
-  constructor(config: RobertaConfig) {
-    super(config);
-    // One column of logits for the start of the answer, one for its end.
-    if (config.numLabels !== 2) throw new RangeError(`${this.modelClass.architecture} needs num_labels 2 (start and end logits), got ${config.numLabels}`);
-    this.qaOutputs = this.registerModule('qa_outputs', new Linear(config.fields.hidden_size, config.numLabels));
-    this.initWeights();
-  }
-
-  forward(inputs: EncoderInputs & { startPositions: Tensor; endPositions: Tensor }): WithLoss<QuestionAnsweringOutput>;
-  forward(inputs: EncoderInputs & { startPositions?: Tensor | null; endPositions?: Tensor | null }): QuestionAnsweringOutput;
-  forward(inputs: EncoderInputs & { startPositions?: Tensor | null; endPositions?: Tensor | null }): QuestionAnsweringOutput {
-    const out = this.roberta.forward(inputs);
-    const [start, end] = this.qaOutputs.forward(out.lastHiddenState).split(1, -1) as [Tensor, Tensor];
-    const startLogits = start.squeeze(-1).contiguous();
-    const endLogits = end.squeeze(-1).contiguous();
-    const loss = inputs.startPositions && inputs.endPositions ? spanLoss(startLogits, endLogits, inputs.startPositions, inputs.endPositions) : null;
-    return { loss, startLogits, endLogits, ...encoderExtras(out) };
-  }
 }

@@ -1,7 +1,7 @@
 // RobertaModel is BertModel (transformers: class RobertaModel(BertModel)) with RoBERTa's
 // embeddings, and inputs checked against the positions RoBERTa numbers after the padding id.
-import type { Tensor } from '../../torch/tensor.js';
 import { BertModel, type BertInputs } from '../bert/model.js';
+import { checkIds } from '../input-checks.js';
 import { RobertaConfig } from './config.js';
 import { RobertaEmbeddings } from './embeddings.js';
 
@@ -29,12 +29,7 @@ export class RobertaModel extends BertModel {
       );
     }
     super.checkInputs(inputs);
-    const positions: Tensor | null | undefined = inputs.positionIds;
-    if (positions && positions.numel() > 0) {
-      const lo = positions.min().item() as number;
-      const hi = positions.max().item() as number;
-      const n = this.config.fields.max_position_embeddings;
-      if (lo < 0 || hi >= n) throw new RangeError(`positionIds contains ${lo < 0 ? lo : hi}, outside the ${n} positions (max_position_embeddings)`);
-    }
+    const n = this.config.fields.max_position_embeddings;
+    if (inputs.positionIds) checkIds('positionIds', inputs.positionIds, n, `the ${n} positions (max_position_embeddings)`);
   }
 }

@@ -19,48 +19,36 @@ function encoderLast(children: [string, Module][]): [string, Module][] {
   return [...children.filter(([name]) => name !== 'roberta'), ...children.filter(([name]) => name === 'roberta')];
 }
 
-export class XLMRobertaModel extends RobertaModel {
-  static override readonly configClass: typeof XLMRobertaConfig = XLMRobertaConfig;
-  static override readonly familyName: string = FAMILY_NAME;
+/** A RoBERTa class as XLM-RoBERTa's: its config class and family name, and for the heads, the encoder registered last. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function asXLMRoberta<B extends abstract new (...args: any[]) => Module>(Base: B, head: boolean): B & { readonly configClass: typeof XLMRobertaConfig } {
+  abstract class XLMRoberta extends Base {
+    static readonly configClass: typeof XLMRobertaConfig = XLMRobertaConfig;
+    static readonly familyName: string = FAMILY_NAME;
+
+    override namedChildren(): [string, Module][] {
+      return head ? encoderLast(super.namedChildren()) : super.namedChildren();
+    }
+  }
+  return XLMRoberta as unknown as B & { readonly configClass: typeof XLMRobertaConfig };
+}
+
+export class XLMRobertaModel extends asXLMRoberta(RobertaModel, false) {
   static override readonly architecture: string = 'XLMRobertaModel';
 }
 
-export class XLMRobertaForMaskedLM extends RobertaForMaskedLM {
-  static override readonly configClass: typeof XLMRobertaConfig = XLMRobertaConfig;
-  static override readonly familyName: string = FAMILY_NAME;
+export class XLMRobertaForMaskedLM extends asXLMRoberta(RobertaForMaskedLM, true) {
   static override readonly architecture: string = 'XLMRobertaForMaskedLM';
-
-  override namedChildren(): [string, Module][] {
-    return encoderLast(super.namedChildren());
-  }
 }
 
-export class XLMRobertaForSequenceClassification extends RobertaForSequenceClassification {
-  static override readonly configClass: typeof XLMRobertaConfig = XLMRobertaConfig;
-  static override readonly familyName: string = FAMILY_NAME;
+export class XLMRobertaForSequenceClassification extends asXLMRoberta(RobertaForSequenceClassification, true) {
   static override readonly architecture: string = 'XLMRobertaForSequenceClassification';
-
-  override namedChildren(): [string, Module][] {
-    return encoderLast(super.namedChildren());
-  }
 }
 
-export class XLMRobertaForTokenClassification extends RobertaForTokenClassification {
-  static override readonly configClass: typeof XLMRobertaConfig = XLMRobertaConfig;
-  static override readonly familyName: string = FAMILY_NAME;
+export class XLMRobertaForTokenClassification extends asXLMRoberta(RobertaForTokenClassification, true) {
   static override readonly architecture: string = 'XLMRobertaForTokenClassification';
-
-  override namedChildren(): [string, Module][] {
-    return encoderLast(super.namedChildren());
-  }
 }
 
-export class XLMRobertaForQuestionAnswering extends RobertaForQuestionAnswering {
-  static override readonly configClass: typeof XLMRobertaConfig = XLMRobertaConfig;
-  static override readonly familyName: string = FAMILY_NAME;
+export class XLMRobertaForQuestionAnswering extends asXLMRoberta(RobertaForQuestionAnswering, true) {
   static override readonly architecture: string = 'XLMRobertaForQuestionAnswering';
-
-  override namedChildren(): [string, Module][] {
-    return encoderLast(super.namedChildren());
-  }
 }
