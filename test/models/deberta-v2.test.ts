@@ -200,3 +200,36 @@ t.test('parameterCount is the parameters of the largest model the config builds'
   const base = new deberta.DebertaV2Config(deberta.PRESETS.base!);
   t.ok(Math.abs(base.parameterCount - 184e6) < 1e6, `deberta-v3-base: ${(base.parameterCount / 1e6).toFixed(1)}M`);
 });
+
+t.test('a DeBERTa-v3 checkpoint\'s lm_predictions head loads into cls.predictions and gives transformers\' logits', { skip }, async (t) => {
+  const dir = join(root, 'v3-lm-predictions');
+  const ids = [[2, 17, 9, 40, 3], [2, 8, 33, 3, 0]];
+  const mask = [[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]];
+  // transformers builds this head with legacy false; Microsoft's checkpoints hold it under a
+  // config without `legacy` (which then means true), as written here.
+  const theirs = runPython<number[][][]>(
+    `import torch, json, os
+from transformers import DebertaV2Config, DebertaV2ForMaskedLM
+from safetensors.torch import save_file
+torch.manual_seed(0)
+c = DebertaV2Config(**inp['config'], legacy=False)
+m = DebertaV2ForMaskedLM(c).eval()
+with torch.no_grad():
+    for p in m.lm_predictions.parameters(): p.normal_(0, 0.5)
+    logits = m(input_ids=torch.tensor(inp['ids']), attention_mask=torch.tensor(inp['mask'])).logits
+os.makedirs(inp['dir'], exist_ok=True)
+sd = {k: v.contiguous() for k, v in m.state_dict().items() if k != 'lm_predictions.lm_head.weight'}
+save_file(sd, os.path.join(inp['dir'], 'model.safetensors'))
+fields = c.to_dict(); fields.pop('legacy', None); fields['architectures'] = ['DebertaV2ForMaskedLM']
+json.dump(fields, open(os.path.join(inp['dir'], 'config.json'), 'w'))
+out(logits.tolist())`,
+    { config: V3, ids, mask, dir },
+  );
+  const model = await models.AutoModelForMaskedLM.fromPretrained(dir);
+  t.ok(model instanceof deberta.DebertaV2ForMaskedLM);
+  t.same(model.loadReport!.missingKeys, [], 'the trained head fills cls.predictions: nothing initialised fresh');
+  t.same(model.loadReport!.unexpectedKeys, []);
+  const ours = model.eval().forward({ inputIds: i64(ids), attentionMask: i64(mask) }).logits;
+  const diff = maxAbsDiff(ours.toArray() as number[][][], theirs);
+  t.ok(diff < 1e-5, `logits within 1e-5 (max ${diff})`);
+});

@@ -47,9 +47,30 @@ export class DebertaV2ForMaskedLM extends DebertaV2HeadModel {
     return { head: this.lmHead, key: 'cls.predictions' };
   }
 
-  /** The replaced-token-detection head of DeBERTa-v3 checkpoints, which transformers also skips. */
+  /**
+   * The replaced-token-detection head of DeBERTa-v3 checkpoints, which transformers also skips,
+   * and their lm_predictions head, which loads through checkpointFallbacks.
+   */
   protected override get ignoredOnLoad(): RegExp[] {
-    return [...super.ignoredOnLoad, /^mask_predictions\./];
+    return [...super.ignoredOnLoad, /^mask_predictions\./, /^lm_predictions\.lm_head\.(dense|LayerNorm)\.(weight|bias)$|^lm_predictions\.lm_head\.bias$/];
+  }
+
+  /**
+   * Microsoft's DeBERTa-v3 checkpoints hold their MLM head as lm_predictions.lm_head (dense,
+   * activation, LayerNorm, then the word embeddings' transpose plus a bias): the same function as
+   * cls.predictions, so those weights fill it. transformers' default head ignores them and
+   * starts from random weights; here `adapt` continues from the trained head.
+   */
+  override get checkpointFallbacks(): Record<string, string> {
+    const from = 'lm_predictions.lm_head.';
+    return {
+      ...super.checkpointFallbacks,
+      'cls.predictions.transform.dense.weight': `${from}dense.weight`,
+      'cls.predictions.transform.dense.bias': `${from}dense.bias`,
+      'cls.predictions.transform.LayerNorm.weight': `${from}LayerNorm.weight`,
+      'cls.predictions.transform.LayerNorm.bias': `${from}LayerNorm.bias`,
+      'cls.predictions.bias': `${from}bias`,
+    };
   }
 
   forward(inputs: MaskedLMInputs & { labels: Tensor }): WithLoss<MaskedLMOutput>;
