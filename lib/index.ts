@@ -4,6 +4,7 @@ export * as torch from './torch/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as io from './io/index.js';
+export * as hub from './hub/index.js';
 export * as models from './models/index.js';
 export * as bert from './models/bert/index.js';
 export * as distilbert from './models/distilbert/index.js';

@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
 import type * as TokenizersModule from 'tokenizers';
+import { cachedModelDirSync, resolveModelDir } from '../hub/snapshot.js';
+import type { HubOptions } from '../hub/hub-context.js';
+import { parseHubId } from '../hub/hub-id.js';
 import { readJsonObject } from '../io/json-file.js';
 import { removeStaleTemporaries } from '../io/stale-temporaries.js';
 import { describeValue } from '../torch/describe.js';
@@ -206,11 +209,17 @@ export class Tokenizer {
    * A model folder, of any family: tokenizer.json if present, with the special tokens that
    * tokenizer_config.json and special_tokens_map.json name; else a BERT vocab.txt with
    * tokenizer_config.json's normalisation (do_lower_case, strip_accents,
-   * tokenize_chinese_chars), as transformers reads them.
+   * tokenize_chinese_chars), as transformers reads them. A hub id loads from its cached
+   * snapshot without a request (this is synchronous); AutoTokenizer.fromPretrainedAsync
+   * downloads one first.
    */
-  static fromPretrained(dir: string): Tokenizer {
-    if (typeof dir !== 'string' || dir === '') throw new TypeError(`Tokenizer.fromPretrained(): expected a tokenizer folder, got ${describeValue(dir)}`);
-    if (!existsSync(dir)) throw new Error(`tokenizer folder ${dir} does not exist`);
+  static fromPretrained(idOrDir: string, options: Pick<HubOptions, 'revision' | 'cacheDir'> = {}): Tokenizer {
+    if (typeof idOrDir !== 'string' || idOrDir === '') throw new TypeError(`Tokenizer.fromPretrained(): expected a tokenizer folder, got ${describeValue(idOrDir)}`);
+    const dir = cachedModelDirSync(idOrDir, { ...options, files: 'tokenizer' }) ?? idOrDir;
+    if (!existsSync(dir)) {
+      if (parseHubId(dir) === null) throw new Error(`tokenizer folder ${dir} does not exist`);
+      throw new Error(`tokenizer folder ${dir} does not exist, and hub id ${dir} has no tokenizer in the cache: await AutoTokenizer.fromPretrainedAsync('${dir}') downloads it`);
+    }
     const configPath = join(dir, 'tokenizer_config.json');
     const config = existsSync(configPath)
       ? (readJsonObject(configPath, 'tokenizer config') as { do_lower_case?: boolean; strip_accents?: boolean | null; tokenize_chinese_chars?: boolean; model_max_length?: number; tokenizer_class?: string } & Record<string, unknown>)
@@ -413,7 +422,13 @@ export type BertTokenizer = Tokenizer;
 
 /** transformers' AutoTokenizer: any model folder's tokenizer. */
 export const AutoTokenizer = {
-  fromPretrained(dir: string): Tokenizer {
+  /** A folder, or a hub id already in the cache (no request): synchronous. */
+  fromPretrained(idOrDir: string, options: Pick<HubOptions, 'revision' | 'cacheDir'> = {}): Tokenizer {
+    return Tokenizer.fromPretrained(idOrDir, options);
+  },
+  /** A folder or any hub id: the tokenizer files are downloaded into the hub cache when missing. */
+  async fromPretrainedAsync(idOrDir: string, options: HubOptions = {}): Promise<Tokenizer> {
+    const dir = await resolveModelDir(idOrDir, { ...options, files: 'tokenizer' });
     return Tokenizer.fromPretrained(dir);
   },
 };

@@ -2,6 +2,7 @@
 // and the class from the task each Auto class stands for.
 import { join } from 'node:path';
 
+import { cachedModelDirSync, resolveModelDir } from '../hub/snapshot.js';
 import { readConfig } from '../io/hf-checkpoint.js';
 import './families.js';
 import type { PretrainedConfig, ConfigInput } from './pretrained-config.js';
@@ -19,8 +20,10 @@ const TASK_NAMES: Record<Task, string> = {
   questionAnswering: 'question answering head (AutoModelForQuestionAnswering)',
 };
 
-function folderConfig(dir: string): Record<string, unknown> {
-  if (typeof dir !== 'string' || dir === '') throw new TypeError(`fromPretrained(): expected a model folder, got ${String(dir).slice(0, 40)}`);
+/** The folder's config.json; a hub id reads its cached snapshot (sync callers make no request). */
+function folderConfig(idOrDir: string): Record<string, unknown> {
+  if (typeof idOrDir !== 'string' || idOrDir === '') throw new TypeError(`fromPretrained(): expected a model folder, got ${String(idOrDir).slice(0, 40)}`);
+  const dir = cachedModelDirSync(idOrDir, { files: ['config.json'] }) ?? idOrDir;
   const json = readConfig(dir);
   if (!json) throw new Error(`${dir} has no config.json`);
   return json;
@@ -54,7 +57,7 @@ export const AutoConfig = {
   },
 };
 
-/** An Auto class for one task: fromPretrained(dir) loads a folder of any family, fromConfig(config) builds a fresh model. */
+/** An Auto class for one task: fromPretrained(dir or hub id) loads a folder of any family, fromConfig(config) builds a fresh model. */
 export interface AutoModelClass<M> {
   fromPretrained(dir: string, options?: FromPretrainedOptions): Promise<M>;
   fromConfig(config: PretrainedConfig): M;
@@ -64,7 +67,8 @@ export interface AutoModelClass<M> {
 
 function autoClass<T extends Task>(task: T): AutoModelClass<TaskModels[T]> {
   return {
-    async fromPretrained(dir: string, options: FromPretrainedOptions = {}) {
+    async fromPretrained(idOrDir: string, options: FromPretrainedOptions = {}) {
+      const dir = await resolveModelDir(idOrDir, options);
       const json = folderConfig(dir);
       const cls = modelClassFor(familyOf(json.model_type, join(dir, 'config.json')), task);
       return (cls as unknown as { fromPretrained(dir: string, options: FromPretrainedOptions): Promise<TaskModels[T]> }).fromPretrained(dir, options);

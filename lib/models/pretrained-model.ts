@@ -11,6 +11,8 @@ import { Linear } from '../nn/linear.js';
 import { Module, type StateDict } from '../nn/module.js';
 import { Parameter } from '../nn/parameter.js';
 import { normal_, ones_, zeros_ } from '../nn/init.js';
+import { resolveModelDir } from '../hub/snapshot.js';
+import type { HubOptions } from '../hub/hub-context.js';
 import { loadCheckpointAsync, readConfig, saveCheckpointAsync } from '../io/hf-checkpoint.js';
 import { formatBytes, memoryLimit } from '../io/weight-file.js';
 import { noGrad } from '../torch/autograd.js';
@@ -43,7 +45,8 @@ export interface LoadReport {
   renamed: Record<string, string>;
 }
 
-export interface FromPretrainedOptions {
+/** `revision`, `cacheDir`, `token`, `offline` and `onProgress` are for hub ids (see resolveModelDir). */
+export interface FromPretrainedOptions extends HubOptions {
   device?: Device;
   /**
    * The parameters' dtype. By default the folder's own ('auto', as transformers 5 loads): a
@@ -312,9 +315,12 @@ export abstract class PreTrainedModel<C extends PretrainedConfig = PretrainedCon
   /**
    * Loads a Hugging Face folder of this family into this class, whatever head the folder was
    * saved with: weights for this model's encoder and head load by name, a head the folder lacks
-   * is initialised, and `loadReport` says what was new and what went unused.
+   * is initialised, and `loadReport` says what was new and what went unused. A hub id
+   * ('org/name', with options.revision) is downloaded into huggingface_hub's cache first.
    */
-  static async fromPretrained<M extends PreTrainedModel>(this: ModelClass<M>, dir: string, options: FromPretrainedOptions = {}): Promise<M> {
+  static async fromPretrained<M extends PreTrainedModel>(this: ModelClass<M>, idOrDir: string, options: FromPretrainedOptions = {}): Promise<M> {
+    // A hub id becomes its cached snapshot folder (downloaded when needed); a folder stays itself.
+    const dir = await resolveModelDir(idOrDir, options);
     const config = PreTrainedModel.readPretrainedConfig(this, dir, options.config);
     return PreTrainedModel.loadInto(new this(config as never), dir, options);
   }
