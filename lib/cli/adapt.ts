@@ -11,7 +11,8 @@ domain-adaptive pretraining. With --extend-vocab N, the N domain words that the 
 splits into the most pieces (weighted by frequency) become whole tokens first; their
 embedding rows are new, every old row is kept, and the MLM decoder stays tied.
 
-  --from DIR          the model folder (with its tokenizer) to adapt
+  --from DIR|ID       the model folder (with its tokenizer) to adapt, or a hub id (org/name)
+  --revision REV      with a hub id: a branch, tag or commit (default main)
   --corpus FILE       domain corpus (text or JSONL, gzip, globs); repeat for more
   --out DIR           where the adapted model goes
   --extend-vocab N    add the N best domain words as tokens (default 0)
@@ -36,6 +37,7 @@ export async function adapt(args: string[]): Promise<number> {
     args,
     {
       from: { type: 'string' },
+      revision: { type: 'string' },
       corpus: { type: 'string', multiple: true },
       out: { type: 'string' },
       'extend-vocab': { type: 'string' },
@@ -49,6 +51,7 @@ export async function adapt(args: string[]): Promise<number> {
   const { values, flag } = parsed;
   const options: AdaptOptions = {
     from: required(values.from, '--from'),
+    ...(values.revision ? { revision: values.revision } : {}),
     corpus: required(values.corpus, '--corpus'),
     out: required(values.out, '--out'),
     steps: integer(values.steps, '--steps', 1000),

@@ -3,7 +3,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { evaluateModelFolder } from '../inference/evaluate-folder.js';
+import { parseHubId } from '../hub/hub-id.js';
+import { resolveModelDir } from '../hub/snapshot.js';
 import { integer, parseCommand, required, UsageError } from './args.js';
+import { downloadReporter } from './progress.js';
 
 const HELP = `Usage: plm-torch eval --model DIR (--corpus FILES... | --data FILE.jsonl) [--json]
 
@@ -11,7 +14,8 @@ With --corpus: MLM loss, perplexity and masked-token accuracy (and NSP accuracy 
 with the NSP head) on masked batches of the corpus. With --data: loss, accuracy and macro-F1
 of a sequence classifier on JSONL records {"text", "text_pair"?, "label"}.
 
-  --model DIR       a model folder with its tokenizer
+  --model DIR|ID    a model folder with its tokenizer, or a hub id (org/name)
+  --revision REV    with a hub id: a branch, tag or commit (default main)
   --corpus FILE     text or JSONL corpus (gzip, globs); repeat for more
   --data FILE       labelled JSONL records
   --batches N       masked batches to evaluate with --corpus (default 20)
@@ -26,6 +30,7 @@ export async function evaluate(args: string[]): Promise<number> {
     args,
     {
       model: { type: 'string' },
+      revision: { type: 'string' },
       corpus: { type: 'string', multiple: true },
       data: { type: 'string' },
       batches: { type: 'string' },
@@ -39,8 +44,10 @@ export async function evaluate(args: string[]): Promise<number> {
   );
   if (!parsed) return 0;
   const { values, flag } = parsed;
-  const dir = required(values.model, '--model');
-  if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--model: ${dir} is not a model folder (no config.json)`);
+  const given = required(values.model, '--model');
+  if (!existsSync(given) && parseHubId(given) === null) throw new UsageError(`--model: ${given} does not exist (and it is not a hub id, which is org/name or name)`);
+  const dir = await resolveModelDir(given, { files: 'model', ...(values.revision ? { revision: values.revision } : {}), onProgress: downloadReporter() });
+  if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--model: ${given} is not a model folder (no config.json)`);
   if (!values.corpus === !values.data) throw new UsageError('give either --corpus FILES or --data FILE.jsonl');
   const result: Record<string, unknown> = values.data
     ? { ...(await evaluateModelFolder(dir, { data: values.data })) }

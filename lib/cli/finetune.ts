@@ -13,7 +13,8 @@ stops improving, and leaves the best model in OUT with eval.json. Ctrl-C stops a
 step: OUT then holds the best model so far, eval.json says where it stopped, and the same
 command with --resume continues exactly where it stopped.
 
-  --from DIR          the model folder to start from (with its tokenizer)
+  --from DIR|ID       the model folder to start from (with its tokenizer), or a hub id (org/name)
+  --revision REV      with a hub id: a branch, tag or commit (default main)
   --train FILE        training records (JSONL)
   --eval FILE         evaluation records (JSONL)
   --out DIR           where the classifier goes
@@ -40,6 +41,7 @@ export async function finetune(args: string[]): Promise<number> {
     args,
     {
       from: { type: 'string' },
+      revision: { type: 'string' },
       train: { type: 'string' },
       eval: { type: 'string' },
       out: { type: 'string' },
@@ -60,6 +62,7 @@ export async function finetune(args: string[]): Promise<number> {
   const { values } = parsed;
   const options: FinetuneOptions = {
     from: required(values.from, '--from'),
+    ...(values.revision ? { revision: values.revision } : {}),
     out: required(values.out, '--out'),
     train: values.train!,
     eval: values.eval!,

@@ -7,14 +7,18 @@ import { maskedLmFromFolder } from '../inference/masked-lm-folder.js';
 import { Tokenizer } from '../data/tokenizer.js';
 import { AutoModelForSequenceClassification, folderTask } from '../models/auto.js';
 import { classify, fillMasks, SCORE_FUNCTIONS, type ClassPrediction, type ScoreFunction } from '../inference/predictions.js';
+import { parseHubId } from '../hub/hub-id.js';
+import { resolveModelDir } from '../hub/snapshot.js';
 import { integer, parseCommand, required, UsageError } from './args.js';
+import { downloadReporter } from './progress.js';
 
 const HELP = `Usage: plm-torch predict --model DIR --text TEXT... [--text-pair TEXT] [--top K] [--json]
 
 A sequence classifier prints each text's label and class probabilities. A masked language
 model (a text with [MASK]) prints the top K tokens for each [MASK].
 
-  --model DIR       a model folder with its tokenizer
+  --model DIR|ID    a model folder with its tokenizer, or a hub id (org/name)
+  --revision REV    with a hub id: a branch, tag or commit (default main)
   --text TEXT       a text; repeat for more
   --text-pair TEXT  a second segment for every text (pair classification)
   --scores FN       softmax, sigmoid or none (raw logits, for regression); default as
@@ -28,6 +32,7 @@ export async function predict(args: string[]): Promise<number> {
     args,
     {
       model: { type: 'string' },
+      revision: { type: 'string' },
       text: { type: 'string', multiple: true },
       'text-pair': { type: 'string' },
       scores: { type: 'string' },
@@ -38,9 +43,11 @@ export async function predict(args: string[]): Promise<number> {
   );
   if (!parsed) return 0;
   const { values } = parsed;
-  const dir = required(values.model, '--model');
+  const given = required(values.model, '--model');
+  if (!existsSync(given) && parseHubId(given) === null) throw new UsageError(`--model: ${given} does not exist (and it is not a hub id, which is org/name or name)`);
+  const dir = await resolveModelDir(given, { files: 'model', ...(values.revision ? { revision: values.revision } : {}), onProgress: downloadReporter() });
   const texts = required(values.text, '--text');
-  if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--model: ${dir} is not a model folder (no config.json)`);
+  if (!existsSync(join(dir, 'config.json'))) throw new UsageError(`--model: ${given} is not a model folder (no config.json)`);
   const scores = values.scores as ScoreFunction | undefined;
   if (scores !== undefined && !SCORE_FUNCTIONS.includes(scores)) throw new UsageError(`--scores must be softmax, sigmoid or none, got '${scores}'`);
   const { task, architecture } = folderTask(dir);

@@ -17,7 +17,8 @@ vocab.txt) with metrics.jsonl, eval.json and checkpoints/.
 
   --corpus FILE          text or JSONL corpus (gzip, globs); tokenised into OUT/data first
   --data DIR             shards made by \`plm-torch data prepare\`
-  --tokenizer DIR        a folder with tokenizer.json or vocab.txt
+  --tokenizer DIR|ID     a folder with tokenizer.json or vocab.txt, or a hub id (org/name)
+  --revision REV         with a hub id: a branch, tag or commit (default main)
   --arch FAMILY          the model family: ${registeredFamilies().map((f) => f.modelType).join(', ')} (default bert)
   --model NAME|FILE      tiny, mini, small, base, or a config.json (default tiny)
   --out DIR              where the model, metrics and checkpoints go
@@ -67,6 +68,7 @@ export async function pretrain(args: string[]): Promise<number> {
       corpus: { type: 'string', multiple: true },
       data: { type: 'string' },
       tokenizer: { type: 'string' },
+      revision: { type: 'string' },
       model: { type: 'string', default: 'tiny' },
       arch: { type: 'string', default: 'bert' },
       out: { type: 'string' },
@@ -106,6 +108,7 @@ export async function pretrain(args: string[]): Promise<number> {
     distTimeout: distTimeout(values['dist-timeout']),
     // Last, as the flags' values are checked first.
     tokenizer: required(values.tokenizer, '--tokenizer'),
+    ...(values.revision ? { revision: values.revision } : {}),
   };
   return runMaskedLmCommand({ command: 'pretrain', verb: 'pretrained', args, nproc, quiet: values.quiet!, check: (hooks) => checkPretrainOptions(options, hooks), run: (hooks) => pretrainRecipe(options, hooks) });
 }

@@ -1,6 +1,7 @@
 // Progress on the terminal: a line rewritten in place on a TTY (step, loss, tokens/s, time
 // left), a line every 10% otherwise; the trainer's log messages on their own lines (warnings
 // even when quiet).
+import type { DownloadProgress } from '../hub/hub-context.js';
 import type { RecipeHooks } from '../train/recipes/options.js';
 import type { LogRecord, Trainer } from '../train/trainer.js';
 
@@ -66,6 +67,32 @@ export function progressReporter<B>(trainer: Trainer<B>, total: number, { quiet 
   };
 }
 
+function megabytes(bytes: number): string {
+  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`;
+  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+}
+
+/**
+ * A hub download on the terminal: per file, a line rewritten in place on a TTY (bytes, rate,
+ * time left), one line when the file is done otherwise.
+ */
+export function downloadReporter({ quiet = false, stream = process.stderr }: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): (p: DownloadProgress) => void {
+  const started = new Map<string, number>();
+  return (p) => {
+    if (quiet) return;
+    const key = `${p.id}/${p.file}`;
+    if (!started.has(key)) started.set(key, Date.now());
+    const seconds = Math.max((Date.now() - started.get(key)!) / 1000, 1e-3);
+    const rate = p.bytes / seconds;
+    const size = p.total === null ? megabytes(p.bytes) : `${megabytes(p.bytes)} of ${megabytes(p.total)}`;
+    const left = p.total === null || rate === 0 ? '' : `  ${duration((p.total - p.bytes) / rate)} left`;
+    const line = `downloading ${key}: ${size}  ${megabytes(rate)}/s${p.done ? '' : left}`;
+    if (stream.isTTY === true) stream.write(`\r${line}${CLEAR_TO_END}${p.done ? '\n' : ''}`);
+    else if (p.done) stream.write(`${line}\n`);
+    if (p.done) started.delete(key);
+  };
+}
+
 /**
  * Hooks that show a recipe's run on the terminal: progress and the trainer's messages on
  * stderr, options named by their flags, and Ctrl-C stopping at the next step boundary after a
@@ -75,6 +102,7 @@ export function terminalHooks({ quiet = false, resumeHint }: { quiet?: boolean; 
   const stops: (() => void)[] = [];
   return {
     optionName: (key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    onDownload: downloadReporter({ quiet }),
     ...(resumeHint ? { resumeHint } : {}),
     onLog: (r) => {
       if (!quiet || r.level === 'warn') process.stderr.write(`${r.level === 'warn' ? 'warning: ' : ''}${r.message}\n`);

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 
 import { Tokenizer } from '../data/tokenizer.js';
+import { resolveModelDir } from '../hub/snapshot.js';
 import { evaluateModelFolder, type EvaluationSource } from '../inference/evaluate-folder.js';
 import { maskedLmFromFolder } from '../inference/masked-lm-folder.js';
 import { classify, fillMasks, type ScoreFunction } from '../inference/predictions.js';
@@ -17,10 +18,12 @@ export type ModelRequest =
 export type ModelResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string } | { id: 0; ok: true; value: { architecture: string; task: Task } };
 
 const port = parentPort!;
-const { dir, threads } = workerData as { dir: string; threads?: number };
+const { dir: given, threads, revision } = workerData as { dir: string; threads?: number; revision?: string };
 if (threads !== undefined) setNumThreads(threads);
 
 try {
+  // A hub id downloads here, in the worker, so the host's event loop never waits for it.
+  const dir = await resolveModelDir(given, revision ? { revision } : {});
   const { task, architecture } = folderTask(dir);
   const tokenizer = Tokenizer.fromPretrained(dir);
   const isClassifier = task === 'sequenceClassification';

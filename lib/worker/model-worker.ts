@@ -44,8 +44,8 @@ export class ModelWorker {
     worker.on('exit', (code) => fail(new Error(`the model worker for ${dir} exited (code ${code})`)));
   }
 
-  static open(dir: string, options: { threads?: number } = {}): Promise<ModelWorker> {
-    const worker = startWorker(new URL('./model-entry.js', import.meta.url), { workerData: { dir, threads: options.threads } });
+  static open(dir: string, options: { threads?: number; revision?: string } = {}): Promise<ModelWorker> {
+    const worker = startWorker(new URL('./model-entry.js', import.meta.url), { workerData: { dir, threads: options.threads, revision: options.revision } });
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => reject(err);
       worker.once('error', onError);
@@ -92,7 +92,7 @@ export class ModelWorker {
   }
 }
 
-/** Loads a model folder in a worker thread. */
-export function openModel(dir: string, options: { threads?: number } = {}): Promise<ModelWorker> {
+/** Loads a model folder, or a hub id (org/name, with { revision }), in a worker thread. */
+export function openModel(dir: string, options: { threads?: number; revision?: string } = {}): Promise<ModelWorker> {
   return ModelWorker.open(dir, options);
 }

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { findDomainTerms, type DomainTerm } from '../../data/domain-vocabulary.js';
 import { Tokenizer } from '../../data/tokenizer.js';
 import { isRankProcess } from '../../distributed/process-group.js';
+import { parseHubId } from '../../hub/hub-id.js';
+import { resolveModelDir } from '../../hub/snapshot.js';
 import { AutoModelForMaskedLM, AutoModelForPreTraining, folderTask } from '../../models/auto.js';
 import { manualSeed } from '../../torch/creation.js';
 import { distTimeoutMs, refusePreviousRun, runMaskedLm } from './masked-lm-run.js';
@@ -13,8 +15,10 @@ import { OptionError, OptionReader, type RecipeHooks, type RecipeResult } from '
 import { sequenceLength } from './sequence-length.js';
 
 export interface AdaptOptions {
-  /** The model folder (with its tokenizer) to adapt. */
+  /** The model folder (with its tokenizer) to adapt, or a hub id (org/name). */
   from: string;
+  /** With a hub id: a branch, tag or commit (default main). */
+  revision?: string;
   /** Domain corpus files (text or JSONL, gzip, globs). */
   corpus: string[];
   /** Where the adapted model goes. */
@@ -39,7 +43,7 @@ export interface AdaptOptions {
 }
 
 /** Every option's name, so that a misspelt one is refused rather than ignored. */
-const ADAPT_OPTIONS = Object.keys({ from: true, corpus: true, out: true, extendVocab: true, steps: true, batchSize: true, maxLength: true, seqLen: true, lr: true, nsp: true, bf16: true, checkpointEvery: true, seed: true, resume: true, distTimeout: true } satisfies Record<keyof AdaptOptions, true>);
+const ADAPT_OPTIONS = Object.keys({ from: true, revision: true, corpus: true, out: true, extendVocab: true, steps: true, batchSize: true, maxLength: true, seqLen: true, lr: true, nsp: true, bf16: true, checkpointEvery: true, seed: true, resume: true, distTimeout: true } satisfies Record<keyof AdaptOptions, true>);
 
 export interface AdaptResult extends RecipeResult {
   /** The domain words found for the vocabulary, most split first (none when resuming or without extendVocab). */
@@ -55,12 +59,13 @@ function resolveAdaptOptions(o: AdaptOptions, options: OptionReader) {
   const from = options.required(options.string(o.from, 'from'), 'from');
   const corpus = options.required(options.strings(o.corpus, 'corpus'), 'corpus');
   const out = options.required(options.string(o.out, 'out'), 'out');
-  if (!existsSync(from)) throw new OptionError(`${options.name('from')}: ${from} does not exist`);
+  if (!existsSync(from) && parseHubId(from) === null) throw new OptionError(`${options.name('from')}: ${from} does not exist (and it is not a hub id, which is org/name or name)`);
   const steps = options.integer(o.steps, 'steps', 1000);
   const resume = options.flag(o.resume, 'resume');
   refusePreviousRun(out, resume, false, options);
   return {
     from,
+    revision: options.string(o.revision, 'revision'),
     corpus,
     out,
     steps,
@@ -88,7 +93,8 @@ export function checkAdaptOptions(o: AdaptOptions, hooks: RecipeHooks = {}): voi
 
 export async function adapt(o: AdaptOptions, hooks: RecipeHooks = {}): Promise<AdaptResult> {
   const options = new OptionReader(hooks);
-  const { from, extend, nsp, ...run } = resolveAdaptOptions(o, options);
+  const { from: given, revision, extend, nsp, ...run } = resolveAdaptOptions(o, options);
+  const from = await resolveModelDir(given, { files: 'model', ...(revision ? { revision } : {}), ...(hooks.onDownload ? { onProgress: hooks.onDownload } : {}) });
   const tokenizer = Tokenizer.fromPretrained(from);
   manualSeed(run.seed);
   const { family } = folderTask(from);

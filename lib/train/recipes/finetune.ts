@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { labelSet } from '../../data/classification-collator.js';
 import { readRecords } from '../../data/records.js';
 import { Tokenizer } from '../../data/tokenizer.js';
+import { parseHubId } from '../../hub/hub-id.js';
+import { resolveModelDir } from '../../hub/snapshot.js';
 import { readJsonObject } from '../../io/json-file.js';
 import { loadSafetensors } from '../../io/safetensors.js';
 import { AutoModelForSequenceClassification } from '../../models/auto.js';
@@ -18,8 +20,10 @@ import { Trainer, type TrainableModel } from '../trainer.js';
 import { OptionError, OptionReader, type RecipeHooks, type RecipeResult } from './options.js';
 
 export interface FinetuneOptions {
-  /** The model folder to start from (with its tokenizer). */
+  /** The model folder to start from (with its tokenizer), or a hub id (org/name). */
   from: string;
+  /** With a hub id: a branch, tag or commit (default main). */
+  revision?: string;
   /** Training records (JSONL: {"text", "text_pair"?, "label"}). */
   train: string;
   /** Evaluation records, the same format. */
@@ -46,7 +50,7 @@ export interface FinetuneOptions {
 }
 
 /** Every option's name, so that a misspelt one is refused rather than ignored. */
-const FINETUNE_OPTIONS = Object.keys({ from: true, train: true, eval: true, out: true, epochs: true, batchSize: true, lr: true, maxLength: true, evalEvery: true, patience: true, seed: true, resume: true, overwrite: true } satisfies Record<keyof FinetuneOptions, true>);
+const FINETUNE_OPTIONS = Object.keys({ from: true, revision: true, train: true, eval: true, out: true, epochs: true, batchSize: true, lr: true, maxLength: true, evalEvery: true, patience: true, seed: true, resume: true, overwrite: true } satisfies Record<keyof FinetuneOptions, true>);
 
 /** What a finetune run leaves in OUT: with any of them there, a new run needs resume or overwrite. */
 const RUN_MARKERS = ['metrics.jsonl', 'checkpoints', 'best', 'eval.json', 'model.safetensors'];
@@ -106,19 +110,21 @@ export async function finetune(o: FinetuneOptions, hooks: RecipeHooks = {}): Pro
   checkPreviousRun(out, resume, overwrite, options);
   const trainRecords = readRecords(options.required(options.string(o.train, 'train'), 'train'));
   const evalRecords = readRecords(options.required(options.string(o.eval, 'eval'), 'eval'));
-  if (!existsSync(from)) throw new OptionError(`${options.name('from')}: ${from} does not exist`);
+  if (!existsSync(from) && parseHubId(from) === null) throw new OptionError(`${options.name('from')}: ${from} does not exist (and it is not a hub id, which is org/name or name)`);
+  const revision = options.string(o.revision, 'revision');
+  const fromDir = await resolveModelDir(from, { files: 'model', ...(revision ? { revision } : {}), ...(hooks.onDownload ? { onProgress: hooks.onDownload } : {}) });
 
   const labels = labelSet(trainRecords);
   if (labels.length < 2) throw new Error(`the training records have ${labels.length} label(s); classification needs at least 2`);
   const labelIds = new Map(labels.map((l, i) => [l, i]));
-  const tokenizer = Tokenizer.fromPretrained(from);
+  const tokenizer = Tokenizer.fromPretrained(fromDir);
   const train = await encodeRecords(tokenizer, trainRecords, labelIds, maxLength);
   const evaluation = await encodeRecords(tokenizer, evalRecords, labelIds, maxLength);
 
   manualSeed(seed);
   const id2label = Object.fromEntries(labels.map((l, i) => [String(i), String(l)]));
   const label2id = Object.fromEntries(labels.map((l, i) => [String(l), i]));
-  const model = await AutoModelForSequenceClassification.fromPretrained(from, {
+  const model = await AutoModelForSequenceClassification.fromPretrained(fromDir, {
     // float32 master weights whatever the folder holds.
     dtype: 'float32',
     config: { id2label, label2id, problem_type: 'single_label_classification' },

@@ -1,6 +1,7 @@
 // What a recipe is told and what it reports: typed options (the command's flags in camelCase),
 // hooks through which the caller watches the run, and the result. Recipes print nothing.
 import { closest, kebab } from '../../closest-name.js';
+import type { DownloadProgress } from '../../hub/hub-context.js';
 import type { LogRecord, Trainer } from '../trainer.js';
 
 /** A bad option value or combination; the command line shows it as a usage error (exit code 2). */
@@ -15,6 +16,8 @@ export interface RecipeHooks {
   onLog?: (record: LogRecord) => void;
   /** Aborting stops the run at the next step boundary, after a checkpoint. */
   signal?: AbortSignal;
+  /** Progress of a hub id's files as they download (none when cached). */
+  onDownload?: (progress: DownloadProgress) => void;
   /**
    * How messages name an option: the key itself by default ('batchSize'); the command line
    * passes its flag spelling ('--batch-size').

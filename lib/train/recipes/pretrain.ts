@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 
 import { Tokenizer } from '../../data/tokenizer.js';
+import { resolveModelDir } from '../../hub/snapshot.js';
 import { readJsonObject } from '../../io/json-file.js';
 import { AutoModelForMaskedLM, AutoModelForPreTraining } from '../../models/auto.js';
 import { configFromJSON, type PretrainedConfig } from '../../models/pretrained-config.js';
@@ -15,8 +16,10 @@ import { sequenceLength } from './sequence-length.js';
 export interface PretrainOptions {
   /** Where the model folder, metrics.jsonl, eval.json and checkpoints/ go. */
   out: string;
-  /** A folder with tokenizer.json or vocab.txt. */
+  /** A folder with tokenizer.json or vocab.txt, or a hub id whose tokenizer to use. */
   tokenizer: string;
+  /** With a hub id: a branch, tag or commit (default main). */
+  revision?: string;
   /** Text or JSONL corpus files (gzip, globs), tokenised into OUT/data first; or `data`. */
   corpus?: string[];
   /** Shards made by `plm-torch data prepare`. */
@@ -54,7 +57,7 @@ export interface PretrainOptions {
 }
 
 /** Every option's name, so that a misspelt one is refused rather than ignored. */
-const PRETRAIN_OPTIONS = Object.keys({ out: true, tokenizer: true, corpus: true, data: true, arch: true, model: true, steps: true, batchSize: true, gradAccum: true, maxLength: true, seqLen: true, lr: true, warmup: true, optimizer: true, maskProb: true, mlmOnly: true, bf16: true, checkpointEvery: true, seed: true, resume: true, distTimeout: true } satisfies Record<keyof PretrainOptions, true>);
+const PRETRAIN_OPTIONS = Object.keys({ out: true, tokenizer: true, revision: true, corpus: true, data: true, arch: true, model: true, steps: true, batchSize: true, gradAccum: true, maxLength: true, seqLen: true, lr: true, warmup: true, optimizer: true, maskProb: true, mlmOnly: true, bf16: true, checkpointEvery: true, seed: true, resume: true, distTimeout: true } satisfies Record<keyof PretrainOptions, true>);
 
 /** The family `arch` names, or an error listing the known ones. */
 export function architectureFamily(arch: string, options = new OptionReader({})): Family {
@@ -101,6 +104,7 @@ function resolvePretrainOptions(o: PretrainOptions, options: OptionReader) {
     data,
     steps,
     maskProbability,
+    revision: options.string(o.revision, 'revision'),
     family: architectureFamily(options.string(o.arch, 'arch') ?? 'bert', options),
     model: options.string(o.model, 'model') ?? 'tiny',
     seqLen: sequenceLength(o, options),
@@ -127,7 +131,8 @@ export function checkPretrainOptions(o: PretrainOptions, hooks: RecipeHooks = {}
 
 export async function pretrain(o: PretrainOptions, hooks: RecipeHooks = {}): Promise<RecipeResult> {
   const options = new OptionReader(hooks);
-  const { family, model: modelName, tokenizer: tokenizerDir, corpus, data, ...run } = resolvePretrainOptions(o, options);
+  const { family, model: modelName, tokenizer: tokenizerGiven, revision, corpus, data, ...run } = resolvePretrainOptions(o, options);
+  const tokenizerDir = await resolveModelDir(tokenizerGiven, { files: 'tokenizer', ...(revision ? { revision } : {}), ...(hooks.onDownload ? { onProgress: hooks.onDownload } : {}) });
   const tokenizer = Tokenizer.fromPretrained(tokenizerDir);
   const config = modelConfig(family, modelName, tokenizer, run.seqLen, options);
   // Families without next sentence prediction pretrain as RoBERTa does: MLM only, packed.
